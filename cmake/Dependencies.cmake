@@ -1,0 +1,26 @@
+# Third-party libraries. Every one is installed by scripts/install-deps.sh.
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(Threads REQUIRED)
+if(KILN_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(KILN_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
+
+# DuckDB: the official prebuilt library and its C API header, fetched from npm into third_party/.
+set(KILN_DUCKDB_DIR ${PROJECT_SOURCE_DIR}/third_party/duckdb)
+if(NOT EXISTS ${KILN_DUCKDB_DIR}/lib/libduckdb.so OR NOT EXISTS ${KILN_DUCKDB_DIR}/include/duckdb.h)
+  message(FATAL_ERROR "DuckDB is missing from ${KILN_DUCKDB_DIR}: run scripts/install-deps.sh (or `make build`)")
+endif()
+add_library(kiln_duckdb_c SHARED IMPORTED GLOBAL)
+set_target_properties(kiln_duckdb_c PROPERTIES
+  IMPORTED_LOCATION ${KILN_DUCKDB_DIR}/lib/libduckdb.so
+  IMPORTED_NO_SONAME ON
+  INTERFACE_INCLUDE_DIRECTORIES ${KILN_DUCKDB_DIR}/include)
+# Binaries find libduckdb.so next to the source tree through an rpath.
+set(CMAKE_BUILD_RPATH ${KILN_DUCKDB_DIR}/lib)
+set(CMAKE_INSTALL_RPATH ${KILN_DUCKDB_DIR}/lib)

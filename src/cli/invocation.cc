@@ -1,0 +1,120 @@
+#include "cli/invocation.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "common/secrets.h"
+#include "project/vars.h"
+
+namespace kiln {
+namespace {
+
+std::string env_or(const char* primary, const char* alias) {
+  for (const char* name : {primary, alias}) {
+    if (const char* value = std::getenv(name); value && *value) return value;
+  }
+  return {};
+}
+
+}  // namespace
+
+Invocation::Invocation(GlobalFlags flags) : flags_(std::move(flags)) {
+  const char* no_color_env = std::getenv("NO_COLOR");
+  use_color_ = !flags_.no_color && !(no_color_env && *no_color_env) && isatty(STDOUT_FILENO) &&
+               flags_.log_format == "text";
+  register_environment_secrets();
+}
+
+std::filesystem::path Invocation::project_dir() const {
+  std::string dir = flags_.project_dir;
+  if (dir.empty()) dir = env_or("DBT_PROJECT_DIR", "KILN_PROJECT_DIR");
+  if (dir.empty()) return std::filesystem::current_path();
+  return std::filesystem::absolute(dir).lexically_normal();
+}
+
+std::optional<std::filesystem::path> Invocation::profiles_dir_flag() const {
+  if (flags_.profiles_dir.empty()) return std::nullopt;
+  return std::filesystem::absolute(flags_.profiles_dir).lexically_normal();
+}
+
+void Invocation::start_console_logging() {
+  Level level = Level::Info;
+  if (!parse_level(flags_.log_level, level)) {
+    throw KilnError(ErrorKind::Usage, "unknown --log-level '" + flags_.log_level + "'", {},
+                    "use debug, info, warn, error or none");
+  }
+  if (flags_.log_format == "json") {
+    events().add_sink(std::make_shared<JsonSink>(stdout, level, flags_.quiet));
+  } else if (flags_.log_format == "text" || flags_.log_format == "default") {
+    events().add_sink(std::make_shared<ConsoleSink>(stdout, level, use_color_, flags_.quiet));
+  } else {
+    throw KilnError(ErrorKind::Usage, "unknown --log-format '" + flags_.log_format + "'", {},
+                    "use text or json");
+  }
+}
+
+std::filesystem::path Invocation::log_dir() const {
+  std::string dir = flags_.log_path;
+  if (dir.empty()) dir = env_or("DBT_LOG_PATH", "KILN_LOG_PATH");
+  if (dir.empty()) dir = project_ ? project_->log_path : "logs";
+  std::filesystem::path path(dir);
+  return path.is_absolute() ? path : project_dir() / path;
+}
+
+std::filesystem::path Invocation::target_dir() const {
+  std::string dir = flags_.target_path;
+  if (dir.empty()) dir = env_or("DBT_TARGET_PATH", "KILN_TARGET_PATH");
+  if (dir.empty()) dir = project_ ? project_->target_path : "target";
+  std::filesystem::path path(dir);
+  return path.is_absolute() ? path : project_dir() / path;
+}
+
+void Invocation::start_file_logging() {
+  if (file_logging_) return;
+  std::filesystem::path dir = log_dir();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    throw KilnError(ErrorKind::Io, "cannot create log directory " + dir.string() + ": " + ec.message(),
+                    {}, "check permissions, or choose another with --log-path");
+  }
+  events().add_sink(std::make_shared<FileSink>((dir / "kiln.log").string(),
+                                               flags_.log_format == "json"));
+  file_logging_ = true;
+}
+
+const Project& Invocation::load_project() {
+  if (!project_) {
+    ProjectLoadOptions options;
+    options.notice = [](const std::string& text) { events().info("Z001", text); };
+    project_ = kiln::load_project(project_dir(), options);
+  }
+  return *project_;
+}
+
+Target Invocation::load_target() {
+  ProfileRequest request;
+  request.profiles_dir = profiles_dir_flag();
+  request.project_dir = project_dir();
+  request.profile_name = flags_.profile.empty() ? load_project().profile_name : flags_.profile;
+  request.target_name = flags_.target;
+  Target target = kiln::load_target(request);
+  if (flags_.threads > 0) target.threads = flags_.threads;
+  return target;
+}
+
+const Data& Invocation::cli_vars() {
+  if (!cli_vars_) cli_vars_ = parse_cli_vars(flags_.vars);
+  return *cli_vars_;
+}
+
+void say(const std::string& code, const std::string& text, const std::string& colored) {
+  Event event;
+  event.code = code;
+  event.message = text;
+  event.console_text = colored;
+  events().emit(std::move(event));
+}
+
+}  // namespace kiln

@@ -1,0 +1,104 @@
+#include <CLI/CLI.hpp>
+#include <duckdb.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace kiln {
+namespace {
+
+void add_global_flags(CLI::App& app, GlobalFlags& flags) {
+  app.add_option("--project-dir", flags.project_dir,
+                 "Directory holding dbt_project.yml (default: $DBT_PROJECT_DIR or the current one)");
+  app.add_option("--profiles-dir", flags.profiles_dir,
+                 "Directory holding profiles.yml (default: $DBT_PROFILES_DIR, the project, ~/.dbt)");
+  app.add_option("--profile", flags.profile, "Profile to use instead of dbt_project.yml's");
+  app.add_option("-t,--target", flags.target, "Target (output) of the profile to use");
+  app.add_option("--vars", flags.vars, "Variables as a YAML or JSON mapping");
+  app.add_option("--threads", flags.threads, "Number of threads (default: the profile's)")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--log-level", flags.log_level, "debug, info, warn, error or none")
+      ->capture_default_str();
+  app.add_option("--log-format", flags.log_format, "text or json")->capture_default_str();
+  app.add_option("--log-path", flags.log_path, "Directory for kiln.log (default: logs)");
+  app.add_option("--target-path", flags.target_path, "Directory for artifacts (default: target)");
+  app.add_flag("--no-color", flags.no_color, "Never colour the output");
+  app.add_flag("-q,--quiet", flags.quiet, "Show errors only");
+}
+
+int report_error(const KilnError& error) {
+  std::string text = std::string(error_kind_name(error.kind())) + ": " + error.render();
+  events().error("Z099", text);
+  events().flush();
+  return kExitError;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"kiln: runs dbt projects, fast, with data observability built in", "kiln"};
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+  GlobalFlags flags;
+  add_global_flags(app, flags);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print kiln's version and exit");
+
+  CLI::App* debug = app.add_subcommand("debug", "Check the project, profile and connection");
+  bool connection_only = false;
+  debug->add_flag("--connection", connection_only, "Only test the connection");
+  CLI::App* init = app.add_subcommand("init", "Create a starter project with a DuckDB profile");
+  std::string project_name;
+  bool skip_profile_setup = false;
+  init->add_option("project_name", project_name, "Name of the new project")->required();
+  init->add_flag("--skip-profile-setup", skip_profile_setup, "Do not write profiles.yml");
+  CLI::App* parse = app.add_subcommand("parse", "Read the project and check its files");
+  CLI::App* clean = app.add_subcommand("clean", "Delete the folders listed in clean-targets");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitSuccess : kExitError;
+  }
+  if (show_version) {
+    std::printf("kiln %s\nduckdb %s\n", kKilnVersion, duckdb_library_version());
+    return kExitSuccess;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cout << app.help();
+    return kExitSuccess;
+  }
+
+  Invocation invocation(flags);
+  try {
+    invocation.start_console_logging();
+  } catch (const KilnError& e) {
+    std::fprintf(stderr, "%s: %s\n", std::string(error_kind_name(e.kind())).c_str(),
+                 e.render().c_str());
+    return kExitError;
+  }
+  try {
+    int code = kExitSuccess;
+    if (debug->parsed()) code = run_debug(invocation, connection_only);
+    else if (init->parsed()) code = run_init(invocation, project_name, skip_profile_setup);
+    else if (parse->parsed()) code = run_parse(invocation);
+    else if (clean->parsed()) code = run_clean(invocation);
+    events().flush();
+    return code;
+  } catch (const KilnError& e) {
+    return report_error(e);
+  } catch (const std::exception& e) {
+    return report_error(KilnError(ErrorKind::Internal, e.what(), {},
+                                  "this is a kiln bug; please report it with the command you ran"));
+  }
+}
+
+}  // namespace
+}  // namespace kiln
+
+int main(int argc, char** argv) {
+  int code = kiln::run(argc, argv);
+  kiln::events().clear_sinks();
+  return code;
+}

@@ -1,0 +1,59 @@
+#include "project/files.h"
+
+#include <algorithm>
+#include <set>
+
+namespace kiln {
+namespace {
+
+void collect(const Project& project, const std::vector<std::string>& roots,
+             const std::set<std::string>& extensions, std::vector<ProjectFile>& out) {
+  std::set<std::string> seen;
+  for (const ProjectFile& file : out) seen.insert(file.relative_path);
+  for (const std::string& root : roots) {
+    std::filesystem::path dir = project.root_dir / root;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    auto options = std::filesystem::directory_options::follow_directory_symlink |
+                   std::filesystem::directory_options::skip_permission_denied;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, options, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      std::string extension = it->path().extension().string();
+      if (!extensions.count(extension)) continue;
+      std::string relative = it->path().lexically_relative(project.root_dir).generic_string();
+      if (!seen.insert(relative).second) continue;
+      out.push_back({relative, it->path()});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const ProjectFile& a, const ProjectFile& b) {
+    return a.relative_path < b.relative_path;
+  });
+}
+
+}  // namespace
+
+ProjectFiles discover_files(const Project& project) {
+  ProjectFiles files;
+  collect(project, project.model_paths, {".sql", ".py"}, files.models);
+  collect(project, project.seed_paths, {".csv"}, files.seeds);
+  collect(project, project.snapshot_paths, {".sql"}, files.snapshots);
+  collect(project, project.test_paths, {".sql"}, files.tests);
+  collect(project, project.macro_paths, {".sql"}, files.macros);
+  collect(project, project.analysis_paths, {".sql"}, files.analyses);
+  for (const auto* paths : {&project.model_paths, &project.seed_paths, &project.snapshot_paths,
+                            &project.test_paths, &project.macro_paths, &project.analysis_paths}) {
+    collect(project, *paths, {".yml", ".yaml"}, files.properties);
+  }
+  if (!project.docs_paths.empty()) {
+    collect(project, project.docs_paths, {".md"}, files.docs);
+  } else {
+    for (const auto* paths : {&project.model_paths, &project.seed_paths, &project.snapshot_paths,
+                              &project.test_paths, &project.macro_paths, &project.analysis_paths}) {
+      collect(project, *paths, {".md"}, files.docs);
+    }
+  }
+  return files;
+}
+
+}  // namespace kiln
