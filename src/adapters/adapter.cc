@@ -32,11 +32,16 @@ std::string cell_text(const Cell& cell) {
 
 std::string_view relation_type_name(RelationType type) {
   switch (type) {
-    case RelationType::Table: return "table";
-    case RelationType::View: return "view";
-    case RelationType::MaterializedView: return "materialized_view";
-    case RelationType::External: return "external";
-    case RelationType::Unknown: return "unknown";
+    case RelationType::Table:
+      return "table";
+    case RelationType::View:
+      return "view";
+    case RelationType::MaterializedView:
+      return "materialized_view";
+    case RelationType::External:
+      return "external";
+    case RelationType::Unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -51,7 +56,9 @@ std::string Adapter::render_relation(const RelationRef& relation) const {
   return out;
 }
 
-std::vector<std::string> supported_adapter_types() { return {"duckdb"}; }
+std::vector<std::string> supported_adapter_types() {
+  return {"duckdb"};
+}
 
 std::unique_ptr<Adapter> make_adapter(const Target& target) {
   if (target.type == "duckdb") return make_duckdb_adapter(target);

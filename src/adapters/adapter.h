@@ -34,9 +34,9 @@ std::string cell_text(const Cell& cell);  // "" for NULL
 
 // What the warehouse said about a statement, as dbt's adapter_response records it.
 struct AdapterResponse {
-  std::string message;        // e.g. "OK", "INSERT 0 5"
-  std::string code;           // e.g. "SELECT", "INSERT"
-  int64_t rows_affected = -1; // -1 when the warehouse does not say
+  std::string message;         // e.g. "OK", "INSERT 0 5"
+  std::string code;            // e.g. "SELECT", "INSERT"
+  int64_t rows_affected = -1;  // -1 when the warehouse does not say
 };
 
 struct QueryResult {

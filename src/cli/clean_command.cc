@@ -11,8 +11,9 @@ int run_clean(Invocation& invocation) {
     auto [root_end, unused] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
     if (root_end != root.end() || path == root) {
       throw KilnError(ErrorKind::Project,
-                      "clean-targets entry '" + entry + "' is outside the project or is the project "
-                      "itself; refusing to delete it",
+                      "clean-targets entry '" + entry +
+                          "' is outside the project or is the project "
+                          "itself; refusing to delete it",
                       {"dbt_project.yml"}, "list folders inside the project, such as target");
     }
     std::error_code ec;

@@ -67,14 +67,15 @@ int run_debug(Invocation& invocation, bool connection_only) {
       say("Z013", "Using profiles dir at " + profiles_dir->string());
       say("Z014", "Using profiles.yml file at " + (*profiles_dir / "profiles.yml").string());
     }
-    say("Z015", "Using dbt_project.yml file at " +
-                    (invocation.project_dir() / "dbt_project.yml").string());
+    say("Z015",
+        "Using dbt_project.yml file at " + (invocation.project_dir() / "dbt_project.yml").string());
   }
 
   bool project_ok = false;
   if (!connection_only) say("Z016", "Configuration:");
   try {
     invocation.load_project();
+    invocation.start_file_logging();
     project_ok = true;
     if (!connection_only) report.ok("dbt_project.yml file", "found and valid");
   } catch (const KilnError& e) {

@@ -15,12 +15,15 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 }
 
 std::string project_file(const std::string& name) {
-  return "name: '" + name + "'\n"
+  return "name: '" + name +
+         "'\n"
          "version: '1.0.0'\n"
          "config-version: 2\n"
          "\n"
          "# The profile in profiles.yml that says where to build.\n"
-         "profile: '" + name + "'\n"
+         "profile: '" +
+         name +
+         "'\n"
          "\n"
          "model-paths: [\"models\"]\n"
          "analysis-paths: [\"analyses\"]\n"
@@ -34,7 +37,9 @@ std::string project_file(const std::string& name) {
          "  - \"dbt_packages\"\n"
          "\n"
          "models:\n"
-         "  " + name + ":\n"
+         "  " +
+         name +
+         ":\n"
          "    staging:\n"
          "      +materialized: view\n"
          "    marts:\n"
@@ -42,12 +47,15 @@ std::string project_file(const std::string& name) {
 }
 
 std::string profile_file(const std::string& name) {
-  return name + ":\n"
+  return name +
+         ":\n"
          "  target: dev\n"
          "  outputs:\n"
          "    dev:\n"
          "      type: duckdb\n"
-         "      path: " + name + ".duckdb\n"
+         "      path: " +
+         name +
+         ".duckdb\n"
          "      schema: main\n"
          "      threads: 4\n";
 }
@@ -55,28 +63,30 @@ std::string profile_file(const std::string& name) {
 }  // namespace
 
 int run_init(Invocation& invocation, const std::string& project_name, bool skip_profile_setup) {
-  bool valid = !project_name.empty() && !std::isdigit(static_cast<unsigned char>(project_name[0])) &&
-               std::all_of(project_name.begin(), project_name.end(), [](char c) {
-                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-               });
+  bool valid =
+      !project_name.empty() && !std::isdigit(static_cast<unsigned char>(project_name[0])) &&
+      std::all_of(project_name.begin(), project_name.end(),
+                  [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
   if (!valid) {
     throw KilnError(ErrorKind::Usage, "'" + project_name + "' is not a valid project name", {},
                     "use letters, digits and underscores, not starting with a digit");
   }
   std::filesystem::path root = std::filesystem::current_path() / project_name;
   if (std::filesystem::exists(root)) {
-    throw KilnError(ErrorKind::Usage, "a file or directory named '" + project_name + "' already exists",
-                    {}, "choose another name or remove it first");
+    throw KilnError(ErrorKind::Usage,
+                    "a file or directory named '" + project_name + "' already exists", {},
+                    "choose another name or remove it first");
   }
   write_file(root / "dbt_project.yml", project_file(project_name));
-  write_file(root / "models/staging/stg_events.sql",
-             "-- A staging model: rename and cast the raw columns once, here.\n"
-             "select\n"
-             "    id as event_id,\n"
-             "    cast(happened_at as timestamp) as happened_at,\n"
-             "    lower(kind) as event_kind\n"
-             "from (values (1, '2024-01-01 10:00:00', 'Signup'), (2, '2024-01-02 11:30:00', 'Order'))\n"
-             "    as raw_events(id, happened_at, kind)\n");
+  write_file(
+      root / "models/staging/stg_events.sql",
+      "-- A staging model: rename and cast the raw columns once, here.\n"
+      "select\n"
+      "    id as event_id,\n"
+      "    cast(happened_at as timestamp) as happened_at,\n"
+      "    lower(kind) as event_kind\n"
+      "from (values (1, '2024-01-01 10:00:00', 'Signup'), (2, '2024-01-02 11:30:00', 'Order'))\n"
+      "    as raw_events(id, happened_at, kind)\n");
   write_file(root / "models/marts/events_per_day.sql",
              "select\n"
              "    cast(happened_at as date) as event_date,\n"

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "cli/commands.h"
 #include "common/secrets.h"
 #include "project/vars.h"
 
@@ -76,12 +77,15 @@ void Invocation::start_file_logging() {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    throw KilnError(ErrorKind::Io, "cannot create log directory " + dir.string() + ": " + ec.message(),
-                    {}, "check permissions, or choose another with --log-path");
+    throw KilnError(ErrorKind::Io,
+                    "cannot create log directory " + dir.string() + ": " + ec.message(), {},
+                    "check permissions, or choose another with --log-path");
   }
-  events().add_sink(std::make_shared<FileSink>((dir / "kiln.log").string(),
-                                               flags_.log_format == "json"));
+  events().add_sink(
+      std::make_shared<FileSink>((dir / "kiln.log").string(), flags_.log_format == "json"));
   file_logging_ = true;
+  events().debug("Z002",
+                 "kiln " + std::string(kKilnVersion) + " invoked as: " + flags_.command_line);
 }
 
 const Project& Invocation::load_project() {

@@ -26,6 +26,7 @@ struct GlobalFlags {
   std::string target_path;
   bool no_color = false;
   bool quiet = false;
+  std::string command_line;  // as typed, for the log (secrets masked on the way out)
 };
 
 // Exit codes, as dbt's: 0 success, 1 a node/test/check failed, 2 usage or unexpected error.
@@ -53,7 +54,7 @@ class Invocation {
   const Data& cli_vars();
 
   std::filesystem::path target_dir() const;  // absolute
-  std::filesystem::path log_dir() const;      // absolute
+  std::filesystem::path log_dir() const;     // absolute
 
  private:
   GlobalFlags flags_;

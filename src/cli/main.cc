@@ -1,5 +1,5 @@
-#include <CLI/CLI.hpp>
 #include <duckdb.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -10,10 +10,12 @@ namespace kiln {
 namespace {
 
 void add_global_flags(CLI::App& app, GlobalFlags& flags) {
-  app.add_option("--project-dir", flags.project_dir,
-                 "Directory holding dbt_project.yml (default: $DBT_PROJECT_DIR or the current one)");
-  app.add_option("--profiles-dir", flags.profiles_dir,
-                 "Directory holding profiles.yml (default: $DBT_PROFILES_DIR, the project, ~/.dbt)");
+  app.add_option(
+      "--project-dir", flags.project_dir,
+      "Directory holding dbt_project.yml (default: $DBT_PROJECT_DIR or the current one)");
+  app.add_option(
+      "--profiles-dir", flags.profiles_dir,
+      "Directory holding profiles.yml (default: $DBT_PROFILES_DIR, the project, ~/.dbt)");
   app.add_option("--profile", flags.profile, "Profile to use instead of dbt_project.yml's");
   app.add_option("-t,--target", flags.target, "Target (output) of the profile to use");
   app.add_option("--vars", flags.vars, "Variables as a YAML or JSON mapping");
@@ -70,6 +72,8 @@ int run(int argc, char** argv) {
     return kExitSuccess;
   }
 
+  flags.command_line = "kiln";
+  for (int i = 1; i < argc; ++i) flags.command_line += std::string(" ") + argv[i];
   Invocation invocation(flags);
   try {
     invocation.start_console_logging();
@@ -80,10 +84,14 @@ int run(int argc, char** argv) {
   }
   try {
     int code = kExitSuccess;
-    if (debug->parsed()) code = run_debug(invocation, connection_only);
-    else if (init->parsed()) code = run_init(invocation, project_name, skip_profile_setup);
-    else if (parse->parsed()) code = run_parse(invocation);
-    else if (clean->parsed()) code = run_clean(invocation);
+    if (debug->parsed())
+      code = run_debug(invocation, connection_only);
+    else if (init->parsed())
+      code = run_init(invocation, project_name, skip_profile_setup);
+    else if (parse->parsed())
+      code = run_parse(invocation);
+    else if (clean->parsed())
+      code = run_clean(invocation);
     events().flush();
     return code;
   } catch (const KilnError& e) {

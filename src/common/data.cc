@@ -11,12 +11,12 @@ Data Data::null(SourceLocation location) {
   return d;
 }
 
-#define KILN_DATA_FACTORY(fn, type)                  \
+#define KILN_DATA_FACTORY(fn, type)                    \
   Data Data::fn(type value, SourceLocation location) { \
-    Data d;                                          \
-    d.value_ = std::move(value);                     \
-    d.location_ = std::move(location);               \
-    return d;                                        \
+    Data d;                                            \
+    d.value_ = std::move(value);                       \
+    d.location_ = std::move(location);                 \
+    return d;                                          \
   }
 KILN_DATA_FACTORY(boolean, bool)
 KILN_DATA_FACTORY(integer, int64_t)
@@ -49,13 +49,20 @@ void Data::set(std::string key, Data value) {
 
 std::string_view Data::kind_name() const {
   switch (kind()) {
-    case Kind::Null: return "null";
-    case Kind::Bool: return "a boolean";
-    case Kind::Int: return "an integer";
-    case Kind::Float: return "a number";
-    case Kind::String: return "a string";
-    case Kind::List: return "a list";
-    case Kind::Map: return "a mapping";
+    case Kind::Null:
+      return "null";
+    case Kind::Bool:
+      return "a boolean";
+    case Kind::Int:
+      return "an integer";
+    case Kind::Float:
+      return "a number";
+    case Kind::String:
+      return "a string";
+    case Kind::List:
+      return "a list";
+    case Kind::Map:
+      return "a mapping";
   }
   return "a value";
 }
@@ -80,11 +87,21 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buffer[8];
@@ -100,15 +117,23 @@ void append_json_string(std::string& out, std::string_view text) {
 
 void append_json(std::string& out, const Data& data) {
   switch (data.kind()) {
-    case Data::Kind::Null: out += "null"; break;
-    case Data::Kind::Bool: out += data.as_bool() ? "true" : "false"; break;
-    case Data::Kind::Int: out += std::to_string(data.as_int()); break;
+    case Data::Kind::Null:
+      out += "null";
+      break;
+    case Data::Kind::Bool:
+      out += data.as_bool() ? "true" : "false";
+      break;
+    case Data::Kind::Int:
+      out += std::to_string(data.as_int());
+      break;
     case Data::Kind::Float: {
       double v = data.as_float();
       out += std::isfinite(v) ? format_float(v) : "null";
       break;
     }
-    case Data::Kind::String: append_json_string(out, data.as_string()); break;
+    case Data::Kind::String:
+      append_json_string(out, data.as_string());
+      break;
     case Data::Kind::List: {
       out += '[';
       bool first = true;
@@ -140,12 +165,18 @@ void append_json(std::string& out, const Data& data) {
 
 std::string Data::scalar_text() const {
   switch (kind()) {
-    case Kind::Null: return "null";
-    case Kind::Bool: return as_bool() ? "true" : "false";
-    case Kind::Int: return std::to_string(as_int());
-    case Kind::Float: return format_float(as_float());
-    case Kind::String: return as_string();
-    default: return {};
+    case Kind::Null:
+      return "null";
+    case Kind::Bool:
+      return as_bool() ? "true" : "false";
+    case Kind::Int:
+      return std::to_string(as_int());
+    case Kind::Float:
+      return format_float(as_float());
+    case Kind::String:
+      return as_string();
+    default:
+      return {};
   }
 }
 

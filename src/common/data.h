@@ -41,7 +41,9 @@ class Data {
 
   bool as_bool() const { return std::get<bool>(value_); }
   int64_t as_int() const { return std::get<int64_t>(value_); }
-  double as_float() const { return is_int() ? static_cast<double>(as_int()) : std::get<double>(value_); }
+  double as_float() const {
+    return is_int() ? static_cast<double>(as_int()) : std::get<double>(value_);
+  }
   const std::string& as_string() const { return std::get<std::string>(value_); }
   const List& as_list() const { return std::get<List>(value_); }
   List& as_list() { return std::get<List>(value_); }

@@ -13,21 +13,29 @@ std::string SourceLocation::to_string() const {
 
 std::string_view error_kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Usage: return "Usage error";
-    case ErrorKind::Project: return "Project error";
-    case ErrorKind::Profile: return "Profile error";
-    case ErrorKind::Yaml: return "YAML error";
-    case ErrorKind::Template: return "Template error";
-    case ErrorKind::Connection: return "Connection error";
-    case ErrorKind::Database: return "Database error";
-    case ErrorKind::Io: return "File error";
-    case ErrorKind::Internal: return "Internal error";
+    case ErrorKind::Usage:
+      return "Usage error";
+    case ErrorKind::Project:
+      return "Project error";
+    case ErrorKind::Profile:
+      return "Profile error";
+    case ErrorKind::Yaml:
+      return "YAML error";
+    case ErrorKind::Template:
+      return "Template error";
+    case ErrorKind::Connection:
+      return "Connection error";
+    case ErrorKind::Database:
+      return "Database error";
+    case ErrorKind::Io:
+      return "File error";
+    case ErrorKind::Internal:
+      return "Internal error";
   }
   return "Error";
 }
 
-KilnError::KilnError(ErrorKind kind, std::string message, SourceLocation location,
-                     std::string hint)
+KilnError::KilnError(ErrorKind kind, std::string message, SourceLocation location, std::string hint)
     : std::runtime_error(message),
       kind_(kind),
       message_(std::move(message)),

@@ -1,9 +1,9 @@
 #include "common/events.h"
 
-#include <cstdio>
-#include <ctime>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "common/error.h"
 #include "common/secrets.h"
@@ -12,21 +12,31 @@ namespace kiln {
 
 std::string_view level_name(Level level) {
   switch (level) {
-    case Level::Debug: return "debug";
-    case Level::Info: return "info";
-    case Level::Warn: return "warn";
-    case Level::Error: return "error";
+    case Level::Debug:
+      return "debug";
+    case Level::Info:
+      return "info";
+    case Level::Warn:
+      return "warn";
+    case Level::Error:
+      return "error";
   }
   return "info";
 }
 
 bool parse_level(std::string_view text, Level& level) {
-  if (text == "debug") level = Level::Debug;
-  else if (text == "info") level = Level::Info;
-  else if (text == "warn" || text == "warning") level = Level::Warn;
-  else if (text == "error") level = Level::Error;
-  else if (text == "none") level = static_cast<Level>(4);
-  else return false;
+  if (text == "debug")
+    level = Level::Debug;
+  else if (text == "info")
+    level = Level::Info;
+  else if (text == "warn" || text == "warning")
+    level = Level::Warn;
+  else if (text == "error")
+    level = Level::Error;
+  else if (text == "none")
+    level = static_cast<Level>(4);
+  else
+    return false;
   return true;
 }
 
@@ -89,8 +99,9 @@ std::string iso_timestamp(std::chrono::system_clock::time_point time) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(time);
   std::tm parts{};
   gmtime_r(&seconds, &parts);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count() %
-                1000000;
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count() %
+      1000000;
   char buffer[48];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
   char out[64];
@@ -147,8 +158,12 @@ std::string json_line(const Event& event, const EventContext& context) {
 
 }  // namespace
 
-void set_thread_name(std::string name) { current_thread_name = std::move(name); }
-const std::string& thread_name() { return current_thread_name; }
+void set_thread_name(std::string name) {
+  current_thread_name = std::move(name);
+}
+const std::string& thread_name() {
+  return current_thread_name;
+}
 
 std::string colorize(std::string_view text, std::string_view ansi_code, bool enabled) {
   if (!enabled) return std::string(text);
@@ -170,7 +185,9 @@ void ConsoleSink::write(const Event& event, const EventContext& context) {
   std::fputs(line.c_str(), stream_);
 }
 
-void ConsoleSink::flush() { std::fflush(stream_); }
+void ConsoleSink::flush() {
+  std::fflush(stream_);
+}
 
 JsonSink::JsonSink(std::FILE* stream, Level min_level, bool quiet)
     : stream_(stream), min_level_(min_level), quiet_(quiet) {}
@@ -181,7 +198,9 @@ void JsonSink::write(const Event& event, const EventContext& context) {
   std::fputs(json_line(event, context).c_str(), stream_);
 }
 
-void JsonSink::flush() { std::fflush(stream_); }
+void JsonSink::flush() {
+  std::fflush(stream_);
+}
 
 FileSink::FileSink(const std::string& path, bool json) : json_(json) {
   file_ = std::fopen(path.c_str(), "a");
@@ -203,15 +222,17 @@ void FileSink::write(const Event& event, const EventContext& context) {
   std::tm parts = local_time(context.time);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%H:%M:%S", &parts);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    context.time.time_since_epoch())
-                    .count() %
-                1000000;
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(context.time.time_since_epoch())
+          .count() %
+      1000000;
   std::fprintf(file_, "%s.%06lld [%-5s] [%s]: %s\n", stamp, static_cast<long long>(micros),
                std::string(level_name(event.level)).c_str(), context.thread_name.c_str(),
                event.message.c_str());
 }
 
-void FileSink::flush() { std::fflush(file_); }
+void FileSink::flush() {
+  std::fflush(file_);
+}
 
 }  // namespace kiln

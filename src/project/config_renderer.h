@@ -12,7 +12,8 @@ namespace kiln {
 // Jinja (`{{ env_var('DBT_USER') }}`, `{{ var('x') }}`) before using it. The loaders take that
 // rendering step as a function so they need not depend on the template engine.
 // The function gets the template text and where it stands, and returns the rendered text.
-using ValueRenderer = std::function<std::string(std::string_view text, const SourceLocation& where)>;
+using ValueRenderer =
+    std::function<std::string(std::string_view text, const SourceLocation& where)>;
 
 // The renderer used while kiln has no template engine wired in: plain values pass, and a templated
 // one is refused with a clear error instead of being used as if it were literal text.

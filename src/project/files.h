@@ -23,8 +23,9 @@ struct ProjectFiles {
   std::vector<ProjectFile> tests;      // .sql in test-paths
   std::vector<ProjectFile> macros;     // .sql in macro-paths
   std::vector<ProjectFile> analyses;   // .sql in analysis-paths
-  std::vector<ProjectFile> properties; // .yml/.yaml in model, seed, snapshot, test, macro, analysis paths
-  std::vector<ProjectFile> docs;       // .md in docs-paths (or every resource path)
+  std::vector<ProjectFile>
+      properties;  // .yml/.yaml in model, seed, snapshot, test, macro, analysis paths
+  std::vector<ProjectFile> docs;  // .md in docs-paths (or every resource path)
 };
 
 ProjectFiles discover_files(const Project& project);

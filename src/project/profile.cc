@@ -83,8 +83,8 @@ Target load_target(const ProfileRequest& request) {
   std::vector<std::string> searched;
   std::optional<std::filesystem::path> dir = find_profiles_dir(request, &searched);
   if (!dir) {
-    throw KilnError(ErrorKind::Profile, "no profiles.yml found (looked in " + join(searched, ", ") + ")",
-                    {},
+    throw KilnError(ErrorKind::Profile,
+                    "no profiles.yml found (looked in " + join(searched, ", ") + ")", {},
                     "create one with `kiln init`, or point to its folder with --profiles-dir or "
                     "DBT_PROFILES_DIR");
   }
@@ -113,23 +113,25 @@ Target load_target(const ProfileRequest& request) {
   FieldReader profile_fields(*profile, ErrorKind::Profile, text);
   const Data* outputs = profile->find("outputs");
   if (!outputs || !outputs->is_map() || outputs->as_map().empty()) {
-    profile_fields.fail(*profile,
-                        "profile '" + request.profile_name + "' has no outputs",
-                        "add `outputs:` with at least one target, e.g. `dev: {type: duckdb, path: dev.duckdb}`");
+    profile_fields.fail(
+        *profile, "profile '" + request.profile_name + "' has no outputs",
+        "add `outputs:` with at least one target, e.g. `dev: {type: duckdb, path: dev.duckdb}`");
   }
 
   std::string target_name = request.target_name;
   if (target_name.empty()) {
-    Data rendered_default = render_tree(Data::map({{"target", profile->find("target") ? *profile->find("target") : Data()}}),
-                                        request.render);
+    Data rendered_default = render_tree(
+        Data::map({{"target", profile->find("target") ? *profile->find("target") : Data()}}),
+        request.render);
     FieldReader default_fields(rendered_default, ErrorKind::Profile, text);
     target_name = default_fields.optional_string("target").value_or("default");
   }
   const Data* output = outputs->find(target_name);
   if (!output) {
-    throw KilnError(ErrorKind::Profile,
-                    "target '" + target_name + "' not found in profile '" + request.profile_name + "'",
-                    outputs->location(), did_you_mean(target_name, keys_of(*outputs)));
+    throw KilnError(
+        ErrorKind::Profile,
+        "target '" + target_name + "' not found in profile '" + request.profile_name + "'",
+        outputs->location(), did_you_mean(target_name, keys_of(*outputs)));
   }
   if (!output->is_map()) profile_fields.wrong_type(target_name, *output, "a mapping");
 

@@ -11,20 +11,40 @@
 namespace kiln {
 namespace {
 
-constexpr std::array kConfigTreeKeys = {"models",    "seeds",           "snapshots",
-                                        "data_tests", "tests",           "sources",
-                                        "unit_tests", "analyses",        "exposures",
-                                        "metrics",    "semantic-models", "saved-queries"};
+constexpr std::array kConfigTreeKeys = {"models",    "seeds",   "snapshots",       "data_tests",
+                                        "tests",     "sources", "unit_tests",      "analyses",
+                                        "exposures", "metrics", "semantic-models", "saved-queries"};
 
-constexpr std::array kKnownKeys = {
-    "name",          "version",           "config-version",   "profile",
-    "model-paths",   "source-paths",      "seed-paths",       "data-paths",
-    "snapshot-paths", "test-paths",       "macro-paths",      "analysis-paths",
-    "docs-paths",    "asset-paths",       "target-path",      "log-path",
-    "packages-install-path", "clean-targets", "vars",         "flags",
-    "dispatch",      "quoting",           "query-comment",    "on-run-start",
-    "on-run-end",    "require-dbt-version", "restrict-access", "dbt-cloud",
-    "function-paths", "functions"};
+constexpr std::array kKnownKeys = {"name",
+                                   "version",
+                                   "config-version",
+                                   "profile",
+                                   "model-paths",
+                                   "source-paths",
+                                   "seed-paths",
+                                   "data-paths",
+                                   "snapshot-paths",
+                                   "test-paths",
+                                   "macro-paths",
+                                   "analysis-paths",
+                                   "docs-paths",
+                                   "asset-paths",
+                                   "target-path",
+                                   "log-path",
+                                   "packages-install-path",
+                                   "clean-targets",
+                                   "vars",
+                                   "flags",
+                                   "dispatch",
+                                   "quoting",
+                                   "query-comment",
+                                   "on-run-start",
+                                   "on-run-end",
+                                   "require-dbt-version",
+                                   "restrict-access",
+                                   "dbt-cloud",
+                                   "function-paths",
+                                   "functions"};
 
 bool is_identifier(std::string_view name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
@@ -50,8 +70,7 @@ Project load_project(const std::filesystem::path& project_dir, const ProjectLoad
   const std::string display = "dbt_project.yml";
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
-    throw KilnError(ErrorKind::Project,
-                    "no dbt_project.yml found in " + project_dir.string(), {},
+    throw KilnError(ErrorKind::Project, "no dbt_project.yml found in " + project_dir.string(), {},
                     "run kiln from a dbt project directory, pass --project-dir, or create a "
                     "project with `kiln init NAME`");
   }
@@ -119,8 +138,10 @@ Project load_project(const std::filesystem::path& project_dir, const ProjectLoad
     project.dispatch = *dispatch;
   }
   if (const Data* comment = fields.find("query-comment")) project.query_comment = *comment;
-  project.on_run_start = fields.optional_string_list("on-run-start").value_or(std::vector<std::string>{});
-  project.on_run_end = fields.optional_string_list("on-run-end").value_or(std::vector<std::string>{});
+  project.on_run_start =
+      fields.optional_string_list("on-run-start").value_or(std::vector<std::string>{});
+  project.on_run_end =
+      fields.optional_string_list("on-run-end").value_or(std::vector<std::string>{});
 
   for (const char* key : kConfigTreeKeys) {
     Data tree = fields.optional_map(key);
@@ -132,8 +153,9 @@ Project load_project(const std::filesystem::path& project_dir, const ProjectLoad
 
   if (options.notice) {
     if (fields.find("require-dbt-version")) {
-      options.notice("dbt_project.yml: require-dbt-version is accepted and ignored; kiln runs "
-                     "dbt 1.x projects");
+      options.notice(
+          "dbt_project.yml: require-dbt-version is accepted and ignored; kiln runs "
+          "dbt 1.x projects");
     }
     for (const auto& [key, value] : rendered.as_map()) {
       bool known = std::find_if(kKnownKeys.begin(), kKnownKeys.end(),

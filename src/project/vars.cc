@@ -16,10 +16,10 @@ Data parse_cli_vars(const std::string& text) {
   }
   if (vars.is_null()) return Data::map();
   if (!vars.is_map()) {
-    throw KilnError(ErrorKind::Usage,
-                    "--vars must be a mapping of names to values, found " +
-                        std::string(vars.kind_name()),
-                    {}, "pass a mapping, e.g. --vars '{\"key\": \"value\"}'");
+    throw KilnError(
+        ErrorKind::Usage,
+        "--vars must be a mapping of names to values, found " + std::string(vars.kind_name()), {},
+        "pass a mapping, e.g. --vars '{\"key\": \"value\"}'");
   }
   return vars;
 }

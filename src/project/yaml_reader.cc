@@ -89,8 +89,8 @@ Data resolve_plain_scalar(const std::string& text, SourceLocation location) {
     errno = 0;
     char* end = nullptr;
     unsigned long long magnitude = std::strtoull(digits.c_str(), &end, base);
-    if (errno == ERANGE || magnitude > static_cast<unsigned long long>(
-                                           std::numeric_limits<int64_t>::max())) {
+    if (errno == ERANGE ||
+        magnitude > static_cast<unsigned long long>(std::numeric_limits<int64_t>::max())) {
       double value = std::strtod(digits.c_str(), nullptr);
       return Data::floating(negative ? -value : value, location);
     }
@@ -154,7 +154,7 @@ Data convert_map(const YAML::Node& node, const std::string& file_name, int depth
     }
     Data value = convert(entry.second, file_name, depth + 1);
     // An empty value (`name:`) has no position of its own; point at its key instead.
-    if (entry.second.Mark().is_null() || value.location().line == 0) {
+    if (entry.second.IsNull() || entry.second.Mark().is_null()) {
       value.set_location(location_of(key_node.Mark(), file_name));
     }
     result.set(key, std::move(value));
@@ -201,10 +201,12 @@ std::string describe_yaml_problem(const std::string& message) {
     return "check the indentation and that every '[' or '{' is closed";
   }
   if (message.find("illegal map value") != std::string::npos) {
-    return "a value containing ': ' must be quoted, and nested keys must be indented under their parent";
+    return "a value containing ': ' must be quoted, and nested keys must be indented under their "
+           "parent";
   }
   if (message.find("unknown escape") != std::string::npos) {
-    return "inside double quotes a backslash starts an escape; use single quotes for literal backslashes";
+    return "inside double quotes a backslash starts an escape; use single quotes for literal "
+           "backslashes";
   }
   return "check the indentation, quoting and that tabs are not used for indentation";
 }
@@ -229,8 +231,8 @@ Data parse_yaml(std::string_view text, const std::string& file_name) {
 std::string read_text_file(const std::filesystem::path& path, const std::string& display_name) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw KilnError(ErrorKind::Io,
-                    "cannot read " + display_name + ": " + std::strerror(errno), {display_name});
+    throw KilnError(ErrorKind::Io, "cannot read " + display_name + ": " + std::strerror(errno),
+                    {display_name});
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();

@@ -26,62 +26,109 @@ std::string escape_string_literal(std::string_view text) {
 std::string type_name_of(duckdb_logical_type type) {
   duckdb_type id = duckdb_get_type_id(type);
   switch (id) {
-    case DUCKDB_TYPE_BOOLEAN: return "BOOLEAN";
-    case DUCKDB_TYPE_TINYINT: return "TINYINT";
-    case DUCKDB_TYPE_SMALLINT: return "SMALLINT";
-    case DUCKDB_TYPE_INTEGER: return "INTEGER";
-    case DUCKDB_TYPE_BIGINT: return "BIGINT";
-    case DUCKDB_TYPE_UTINYINT: return "UTINYINT";
-    case DUCKDB_TYPE_USMALLINT: return "USMALLINT";
-    case DUCKDB_TYPE_UINTEGER: return "UINTEGER";
-    case DUCKDB_TYPE_UBIGINT: return "UBIGINT";
-    case DUCKDB_TYPE_FLOAT: return "FLOAT";
-    case DUCKDB_TYPE_DOUBLE: return "DOUBLE";
-    case DUCKDB_TYPE_TIMESTAMP: return "TIMESTAMP";
-    case DUCKDB_TYPE_DATE: return "DATE";
-    case DUCKDB_TYPE_TIME: return "TIME";
-    case DUCKDB_TYPE_INTERVAL: return "INTERVAL";
-    case DUCKDB_TYPE_HUGEINT: return "HUGEINT";
-    case DUCKDB_TYPE_UHUGEINT: return "UHUGEINT";
-    case DUCKDB_TYPE_VARCHAR: return "VARCHAR";
-    case DUCKDB_TYPE_BLOB: return "BLOB";
+    case DUCKDB_TYPE_BOOLEAN:
+      return "BOOLEAN";
+    case DUCKDB_TYPE_TINYINT:
+      return "TINYINT";
+    case DUCKDB_TYPE_SMALLINT:
+      return "SMALLINT";
+    case DUCKDB_TYPE_INTEGER:
+      return "INTEGER";
+    case DUCKDB_TYPE_BIGINT:
+      return "BIGINT";
+    case DUCKDB_TYPE_UTINYINT:
+      return "UTINYINT";
+    case DUCKDB_TYPE_USMALLINT:
+      return "USMALLINT";
+    case DUCKDB_TYPE_UINTEGER:
+      return "UINTEGER";
+    case DUCKDB_TYPE_UBIGINT:
+      return "UBIGINT";
+    case DUCKDB_TYPE_FLOAT:
+      return "FLOAT";
+    case DUCKDB_TYPE_DOUBLE:
+      return "DOUBLE";
+    case DUCKDB_TYPE_TIMESTAMP:
+      return "TIMESTAMP";
+    case DUCKDB_TYPE_DATE:
+      return "DATE";
+    case DUCKDB_TYPE_TIME:
+      return "TIME";
+    case DUCKDB_TYPE_INTERVAL:
+      return "INTERVAL";
+    case DUCKDB_TYPE_HUGEINT:
+      return "HUGEINT";
+    case DUCKDB_TYPE_UHUGEINT:
+      return "UHUGEINT";
+    case DUCKDB_TYPE_VARCHAR:
+      return "VARCHAR";
+    case DUCKDB_TYPE_BLOB:
+      return "BLOB";
     case DUCKDB_TYPE_DECIMAL:
       return "DECIMAL(" + std::to_string(duckdb_decimal_width(type)) + "," +
              std::to_string(duckdb_decimal_scale(type)) + ")";
-    case DUCKDB_TYPE_TIMESTAMP_S: return "TIMESTAMP_S";
-    case DUCKDB_TYPE_TIMESTAMP_MS: return "TIMESTAMP_MS";
-    case DUCKDB_TYPE_TIMESTAMP_NS: return "TIMESTAMP_NS";
-    case DUCKDB_TYPE_ENUM: return "ENUM";
-    case DUCKDB_TYPE_LIST: return "LIST";
-    case DUCKDB_TYPE_STRUCT: return "STRUCT";
-    case DUCKDB_TYPE_MAP: return "MAP";
-    case DUCKDB_TYPE_ARRAY: return "ARRAY";
-    case DUCKDB_TYPE_UUID: return "UUID";
-    case DUCKDB_TYPE_UNION: return "UNION";
-    case DUCKDB_TYPE_BIT: return "BIT";
-    case DUCKDB_TYPE_TIME_TZ: return "TIME WITH TIME ZONE";
-    case DUCKDB_TYPE_TIMESTAMP_TZ: return "TIMESTAMP WITH TIME ZONE";
-    case DUCKDB_TYPE_SQLNULL: return "NULL";
-    default: return "UNKNOWN";
+    case DUCKDB_TYPE_TIMESTAMP_S:
+      return "TIMESTAMP_S";
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+      return "TIMESTAMP_MS";
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+      return "TIMESTAMP_NS";
+    case DUCKDB_TYPE_ENUM:
+      return "ENUM";
+    case DUCKDB_TYPE_LIST:
+      return "LIST";
+    case DUCKDB_TYPE_STRUCT:
+      return "STRUCT";
+    case DUCKDB_TYPE_MAP:
+      return "MAP";
+    case DUCKDB_TYPE_ARRAY:
+      return "ARRAY";
+    case DUCKDB_TYPE_UUID:
+      return "UUID";
+    case DUCKDB_TYPE_UNION:
+      return "UNION";
+    case DUCKDB_TYPE_BIT:
+      return "BIT";
+    case DUCKDB_TYPE_TIME_TZ:
+      return "TIME WITH TIME ZONE";
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return "TIMESTAMP WITH TIME ZONE";
+    case DUCKDB_TYPE_SQLNULL:
+      return "NULL";
+    default:
+      return "UNKNOWN";
   }
 }
 
 std::string statement_code(duckdb_statement_type type) {
   switch (type) {
-    case DUCKDB_STATEMENT_TYPE_SELECT: return "SELECT";
-    case DUCKDB_STATEMENT_TYPE_INSERT: return "INSERT";
-    case DUCKDB_STATEMENT_TYPE_UPDATE: return "UPDATE";
-    case DUCKDB_STATEMENT_TYPE_DELETE: return "DELETE";
-    case DUCKDB_STATEMENT_TYPE_CREATE: return "CREATE";
-    case DUCKDB_STATEMENT_TYPE_ALTER: return "ALTER";
-    case DUCKDB_STATEMENT_TYPE_DROP: return "DROP";
-    case DUCKDB_STATEMENT_TYPE_TRANSACTION: return "TRANSACTION";
-    case DUCKDB_STATEMENT_TYPE_COPY: return "COPY";
+    case DUCKDB_STATEMENT_TYPE_SELECT:
+      return "SELECT";
+    case DUCKDB_STATEMENT_TYPE_INSERT:
+      return "INSERT";
+    case DUCKDB_STATEMENT_TYPE_UPDATE:
+      return "UPDATE";
+    case DUCKDB_STATEMENT_TYPE_DELETE:
+      return "DELETE";
+    case DUCKDB_STATEMENT_TYPE_CREATE:
+      return "CREATE";
+    case DUCKDB_STATEMENT_TYPE_ALTER:
+      return "ALTER";
+    case DUCKDB_STATEMENT_TYPE_DROP:
+      return "DROP";
+    case DUCKDB_STATEMENT_TYPE_TRANSACTION:
+      return "TRANSACTION";
+    case DUCKDB_STATEMENT_TYPE_COPY:
+      return "COPY";
     case DUCKDB_STATEMENT_TYPE_SET:
-    case DUCKDB_STATEMENT_TYPE_VARIABLE_SET: return "SET";
-    case DUCKDB_STATEMENT_TYPE_ATTACH: return "ATTACH";
-    case DUCKDB_STATEMENT_TYPE_LOAD: return "LOAD";
-    default: return "OK";
+    case DUCKDB_STATEMENT_TYPE_VARIABLE_SET:
+      return "SET";
+    case DUCKDB_STATEMENT_TYPE_ATTACH:
+      return "ATTACH";
+    case DUCKDB_STATEMENT_TYPE_LOAD:
+      return "LOAD";
+    default:
+      return "OK";
   }
 }
 
@@ -134,9 +181,9 @@ class DuckDbConnection : public Connection {
   void cancel() override { duckdb_interrupt(connection_); }
 
   std::vector<std::string> list_schemas(std::string_view database) override {
-    QueryResult result = query(
-        "select schema_name from information_schema.schemata where catalog_name = " +
-        escape_string_literal(database) + " order by schema_name");
+    QueryResult result =
+        query("select schema_name from information_schema.schemata where catalog_name = " +
+              escape_string_literal(database) + " order by schema_name");
     std::vector<std::string> schemas;
     for (const auto& row : result.table.rows) schemas.push_back(cell_text(row[0]));
     return schemas;
@@ -146,13 +193,14 @@ class DuckDbConnection : public Connection {
                                           std::string_view schema) override {
     QueryResult result = query(
         "select table_catalog, table_schema, table_name, table_type from information_schema.tables "
-        "where table_catalog = " + escape_string_literal(database) +
-        " and table_schema = " + escape_string_literal(schema) + " order by table_name");
+        "where table_catalog = " +
+        escape_string_literal(database) + " and table_schema = " + escape_string_literal(schema) +
+        " order by table_name");
     std::vector<RelationRef> relations;
     for (const auto& row : result.table.rows) {
       std::string kind = cell_text(row[3]);
-      RelationType type = kind == "VIEW"         ? RelationType::View
-                          : kind == "BASE TABLE" ? RelationType::Table
+      RelationType type = kind == "VIEW"              ? RelationType::View
+                          : kind == "BASE TABLE"      ? RelationType::Table
                           : kind == "LOCAL TEMPORARY" ? RelationType::Table
                                                       : RelationType::Unknown;
       relations.push_back({cell_text(row[0]), cell_text(row[1]), cell_text(row[2]), type});
@@ -164,14 +212,16 @@ class DuckDbConnection : public Connection {
     std::string sql =
         "select column_name, data_type from information_schema.columns where table_name = " +
         escape_string_literal(relation.identifier);
-    if (!relation.schema.empty()) sql += " and table_schema = " + escape_string_literal(relation.schema);
+    if (!relation.schema.empty())
+      sql += " and table_schema = " + escape_string_literal(relation.schema);
     if (!relation.database.empty()) {
       sql += " and table_catalog = " + escape_string_literal(relation.database);
     }
     sql += " order by ordinal_position";
     QueryResult result = query(sql);
     std::vector<ColumnInfo> columns;
-    for (const auto& row : result.table.rows) columns.push_back({cell_text(row[0]), cell_text(row[1])});
+    for (const auto& row : result.table.rows)
+      columns.push_back({cell_text(row[0]), cell_text(row[1])});
     return columns;
   }
 
@@ -221,7 +271,9 @@ class DuckDbConnection : public Connection {
           continue;
         }
         switch (kinds[c]) {
-          case DUCKDB_TYPE_BOOLEAN: row.emplace_back(duckdb_value_boolean(result, c, r)); break;
+          case DUCKDB_TYPE_BOOLEAN:
+            row.emplace_back(duckdb_value_boolean(result, c, r));
+            break;
           case DUCKDB_TYPE_TINYINT:
           case DUCKDB_TYPE_SMALLINT:
           case DUCKDB_TYPE_INTEGER:
@@ -232,7 +284,9 @@ class DuckDbConnection : public Connection {
             row.emplace_back(duckdb_value_int64(result, c, r));
             break;
           case DUCKDB_TYPE_FLOAT:
-          case DUCKDB_TYPE_DOUBLE: row.emplace_back(duckdb_value_double(result, c, r)); break;
+          case DUCKDB_TYPE_DOUBLE:
+            row.emplace_back(duckdb_value_double(result, c, r));
+            break;
           default: {
             // Everything else (DECIMAL, dates, HUGEINT, nested types) as DuckDB's own text, so
             // no precision is lost on the way.
@@ -302,14 +356,22 @@ class DuckDbAdapter : public Adapter {
 
   std::string type_name(GenericType type) const override {
     switch (type) {
-      case GenericType::String: return "VARCHAR";
-      case GenericType::Integer: return "INTEGER";
-      case GenericType::BigInt: return "BIGINT";
-      case GenericType::Float: return "DOUBLE";
-      case GenericType::Numeric: return "DECIMAL(28,6)";
-      case GenericType::Boolean: return "BOOLEAN";
-      case GenericType::Date: return "DATE";
-      case GenericType::Timestamp: return "TIMESTAMP";
+      case GenericType::String:
+        return "VARCHAR";
+      case GenericType::Integer:
+        return "INTEGER";
+      case GenericType::BigInt:
+        return "BIGINT";
+      case GenericType::Float:
+        return "DOUBLE";
+      case GenericType::Numeric:
+        return "DECIMAL(28,6)";
+      case GenericType::Boolean:
+        return "BOOLEAN";
+      case GenericType::Date:
+        return "DATE";
+      case GenericType::Timestamp:
+        return "TIMESTAMP";
     }
     return "VARCHAR";
   }
@@ -361,6 +423,12 @@ class DuckDbAdapter : public Adapter {
       if (duckdb_open_ext(path_.c_str(), database->out(), config.get(), &error) == DuckDBError) {
         std::string message = error ? error : "unknown error";
         duckdb_free(error);
+        // DuckDB accepts any option name into a config and rejects unknown ones only here.
+        if (message.find("options were not recognized") != std::string::npos) {
+          throw KilnError(ErrorKind::Profile, "DuckDB rejected the profile's settings: " + message,
+                          settings_.location(),
+                          "see DuckDB's configuration options (SELECT * FROM duckdb_settings())");
+        }
         const Data* path_field = target_.fields.find("path");
         throw KilnError(ErrorKind::Connection,
                         "could not open DuckDB database '" + path_ + "': " + message,
@@ -374,10 +442,11 @@ class DuckDbAdapter : public Adapter {
         try {
           setup.execute("load " + extension);
         } catch (const KilnError& e) {
-          throw KilnError(ErrorKind::Connection,
-                          "DuckDB extension '" + extension + "' could not be loaded: " + e.message(),
-                          target_.fields.find("extensions")->location(),
-                          "kiln does not download extensions; json, parquet and icu are built in");
+          throw KilnError(
+              ErrorKind::Connection,
+              "DuckDB extension '" + extension + "' could not be loaded: " + e.message(),
+              target_.fields.find("extensions")->location(),
+              "kiln does not download extensions; json, parquet and icu are built in");
         }
       }
       attach_databases(setup);
@@ -392,7 +461,8 @@ class DuckDbAdapter : public Adapter {
     if (!attach_.is_list()) return;
     for (const Data& entry : attach_.as_list()) {
       FieldReader fields(entry, ErrorKind::Profile);
-      if (!entry.is_map()) fields.fail(entry, "each 'attach' entry must be a mapping with a 'path'");
+      if (!entry.is_map())
+        fields.fail(entry, "each 'attach' entry must be a mapping with a 'path'");
       std::string path = fields.required_string("path", "name the database file to attach");
       std::string sql = "attach if not exists " + escape_string_literal(path);
       if (auto alias = fields.optional_string("alias")) sql += " as " + quote(*alias);

@@ -1,0 +1,214 @@
+// Data-driven CLI tests. Each file under cases/ holds cases of this form:
+//
+//   === a name for the case
+//   fixture: valid                 # copy tests/fixtures/valid/ into the case's directory
+//   file: dbt_project.yml          # a file to create; its text follows until a line "---"
+//   name: shop
+//   ---
+//   env: DBT_PROFILES_DIR={tmp}/p  # an environment variable; {tmp} is the case's directory
+//   before: init shop              # a kiln command run first (must exit 0)
+//   run: debug --target prod       # the kiln command under test, run in {tmp}
+//   exit: 1                        # expected exit code
+//   out: [ERROR                    # output (stdout and stderr) contains this text
+//   !out: Traceback                # output does not contain this text
+//   file-has: logs/kiln.log select 1   # a file contains a text (first word is the path)
+//   !file-has: logs/kiln.log hunter2
+//   exists: target                 # a path exists (!exists: it does not)
+//   json-lines                     # every output line is a JSON object
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/temp_dir.h"
+
+namespace kiln {
+namespace {
+
+struct CliCase {
+  std::string name;
+  std::string source;  // file:line, for failure messages
+  std::vector<std::string> fixtures;
+  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<std::string> env;
+  std::vector<std::string> before;
+  std::string run;
+  int exit_code = 0;
+  std::vector<std::string> out_has, out_lacks;
+  std::vector<std::string> file_has, file_lacks;
+  std::vector<std::string> exists, missing;
+  bool json_lines = false;
+};
+
+void PrintTo(const CliCase& c, std::ostream* os) { *os << c.source; }
+
+std::vector<CliCase> load_cases() {
+  std::vector<CliCase> cases;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(KILN_CLI_CASES_DIR)) {
+    if (entry.path().extension() == ".txt") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.starts_with("=== ")) {
+        cases.push_back({});
+        cases.back().name = line.substr(4);
+        cases.back().source = path.filename().string() + ":" + std::to_string(number);
+        continue;
+      }
+      if (line.empty() || line.starts_with("#") || cases.empty()) continue;
+      CliCase& c = cases.back();
+      auto value_of = [&](std::string_view key) { return line.substr(key.size()); };
+      if (line.starts_with("file: ")) {
+        std::string name = value_of("file: ");
+        std::string text;
+        while (std::getline(in, line) && line != "---") {
+          ++number;
+          text += line + "\n";
+        }
+        ++number;
+        c.files.emplace_back(name, text);
+      } else if (line.starts_with("fixture: ")) {
+        c.fixtures.push_back(value_of("fixture: "));
+      } else if (line.starts_with("env: ")) {
+        c.env.push_back(value_of("env: "));
+      } else if (line.starts_with("before: ")) {
+        c.before.push_back(value_of("before: "));
+      } else if (line == "run:" || line.starts_with("run: ")) {
+        c.run = line.size() > 5 ? value_of("run: ") : "";
+      } else if (line.starts_with("exit: ")) {
+        c.exit_code = std::stoi(value_of("exit: "));
+      } else if (line.starts_with("out: ")) {
+        c.out_has.push_back(value_of("out: "));
+      } else if (line.starts_with("!out: ")) {
+        c.out_lacks.push_back(value_of("!out: "));
+      } else if (line.starts_with("file-has: ")) {
+        c.file_has.push_back(value_of("file-has: "));
+      } else if (line.starts_with("!file-has: ")) {
+        c.file_lacks.push_back(value_of("!file-has: "));
+      } else if (line.starts_with("exists: ")) {
+        c.exists.push_back(value_of("exists: "));
+      } else if (line.starts_with("!exists: ")) {
+        c.missing.push_back(value_of("!exists: "));
+      } else if (line == "json-lines") {
+        c.json_lines = true;
+      } else {
+        ADD_FAILURE() << path << ":" << number << ": unknown case line: " << line;
+      }
+    }
+  }
+  return cases;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+struct RunResult {
+  int exit_code;
+  std::string output;
+};
+
+RunResult run_kiln(const std::filesystem::path& dir, const std::vector<std::string>& env,
+                   const std::string& args) {
+  std::string command = "cd '" + dir.string() + "' && env HOME='" + dir.string() + "' NO_COLOR= ";
+  for (const std::string& assignment : env) command += "'" + assignment + "' ";
+  command += std::string(KILN_EXECUTABLE) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class CliCaseTest : public ::testing::TestWithParam<CliCase> {};
+
+TEST_P(CliCaseTest, Runs) {
+  const CliCase& c = GetParam();
+  kiln::testing::TempDir dir;
+  std::string tmp = dir.path().string();
+  auto expand = [&](const std::string& text) { return replace_all(text, "{tmp}", tmp); };
+  for (const std::string& fixture : c.fixtures) {
+    std::filesystem::copy(std::filesystem::path(KILN_FIXTURES_DIR) / fixture, dir.path(),
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::overwrite_existing);
+  }
+  for (const auto& [name, text] : c.files) dir.write(expand(name), expand(text));
+  std::vector<std::string> env;
+  for (const std::string& e : c.env) env.push_back(expand(e));
+  SCOPED_TRACE(c.source + " " + c.name);
+  for (const std::string& before : c.before) {
+    RunResult setup = run_kiln(dir.path(), env, expand(before));
+    ASSERT_EQ(setup.exit_code, 0) << "before: " << before << "\n" << setup.output;
+  }
+  RunResult result = run_kiln(dir.path(), env, expand(c.run));
+  EXPECT_EQ(result.exit_code, c.exit_code) << result.output;
+  for (const std::string& text : c.out_has) {
+    EXPECT_NE(result.output.find(expand(text)), std::string::npos)
+        << "output lacks: " << text << "\n--- output ---\n" << result.output;
+  }
+  for (const std::string& text : c.out_lacks) {
+    EXPECT_EQ(result.output.find(expand(text)), std::string::npos)
+        << "output has: " << text << "\n--- output ---\n" << result.output;
+  }
+  auto split_path = [&](const std::string& spec) {
+    size_t space = spec.find(' ');
+    return std::make_pair(dir.path() / spec.substr(0, space),
+                          space == std::string::npos ? "" : expand(spec.substr(space + 1)));
+  };
+  for (const std::string& spec : c.file_has) {
+    auto [path, text] = split_path(spec);
+    EXPECT_NE(read_file(path).find(text), std::string::npos) << path << " lacks: " << text;
+  }
+  for (const std::string& spec : c.file_lacks) {
+    auto [path, text] = split_path(spec);
+    EXPECT_TRUE(std::filesystem::exists(path)) << path;
+    EXPECT_EQ(read_file(path).find(text), std::string::npos) << path << " has: " << text;
+  }
+  for (const std::string& path : c.exists) EXPECT_TRUE(std::filesystem::exists(dir.path() / path)) << path;
+  for (const std::string& path : c.missing) EXPECT_FALSE(std::filesystem::exists(dir.path() / path)) << path;
+  if (c.json_lines) {
+    std::istringstream lines(result.output);
+    std::string line;
+    int count = 0;
+    while (std::getline(lines, line)) {
+      if (line.empty()) continue;
+      ++count;
+      nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
+      EXPECT_TRUE(parsed.is_object() && parsed.contains("info")) << "not a JSON event: " << line;
+    }
+    EXPECT_GT(count, 0);
+  }
+}
+
+std::string case_name(const ::testing::TestParamInfo<CliCase>& info) {
+  std::string name;
+  for (char c : info.param.name) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, CliCaseTest, ::testing::ValuesIn(load_cases()), case_name);
+
+}  // namespace
+}  // namespace kiln
