@@ -22,5 +22,6 @@ function(kiln_test name)
     KILN_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     KILN_BINARY_DIR="${PROJECT_BINARY_DIR}")
   kiln_strict_warnings(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+  # Discovered when ctest runs, so data-driven cases added to files show up without a rebuild.
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT 300)
 endfunction()

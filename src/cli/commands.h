@@ -13,4 +13,8 @@ int run_init(Invocation& invocation, const std::string& project_name, bool skip_
 int run_clean(Invocation& invocation);
 int run_parse(Invocation& invocation);
 
+struct Manifest;
+// Loads the project, its packages and target, and parses everything into a manifest.
+Manifest parse_manifest(Invocation& invocation);
+
 }  // namespace kiln

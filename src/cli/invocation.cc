@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <random>
 
 #include "cli/commands.h"
 #include "common/secrets.h"
@@ -18,6 +20,26 @@ std::string env_or(const char* primary, const char* alias) {
   return {};
 }
 
+// A random (version 4) UUID, formatted as dbt formats invocation ids.
+std::string new_uuid4() {
+  std::random_device device;
+  std::mt19937_64 generator(
+      (static_cast<uint64_t>(device()) << 32) ^ device() ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  unsigned char bytes[16];
+  for (unsigned char& byte : bytes) byte = static_cast<unsigned char>(generator());
+  bytes[6] = (bytes[6] & 0x0F) | 0x40;
+  bytes[8] = (bytes[8] & 0x3F) | 0x80;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 0xF];
+  }
+  return out;
+}
+
 }  // namespace
 
 Invocation::Invocation(GlobalFlags flags) : flags_(std::move(flags)) {
@@ -25,6 +47,7 @@ Invocation::Invocation(GlobalFlags flags) : flags_(std::move(flags)) {
   use_color_ = !flags_.no_color && !(no_color_env && *no_color_env) && isatty(STDOUT_FILENO) &&
                flags_.log_format == "text";
   register_environment_secrets();
+  invocation_id_ = new_uuid4();
 }
 
 std::filesystem::path Invocation::project_dir() const {

@@ -54,7 +54,9 @@ class Invocation {
   const Data& cli_vars();
 
   std::filesystem::path target_dir() const;  // absolute
-  std::filesystem::path log_dir() const;     // absolute
+  // A fresh UUID per run, as dbt's invocation_id.
+  const std::string& invocation_id() const { return invocation_id_; }
+  std::filesystem::path log_dir() const;  // absolute
 
  private:
   GlobalFlags flags_;
@@ -62,6 +64,7 @@ class Invocation {
   std::optional<Project> project_;
   std::optional<Data> cli_vars_;
   bool file_logging_ = false;
+  std::string invocation_id_;
 };
 
 // Emits an info event with plain text and, on a TTY, the coloured variant.

@@ -1,29 +1,78 @@
+#include "adapters/adapter.h"
 #include "cli/commands.h"
-#include "project/files.h"
-#include "project/yaml_reader.h"
+#include "manifest/manifest_json.h"
+#include "parser/project_parser.h"
 
 namespace kiln {
+namespace {
 
-// Loads the project and reads every file its resource paths hold, checking that each property
-// file is valid YAML. Building the manifest from them is the parser's job (issue #4); until it
-// lands, `parse` reports what it found and stops there, without writing target/manifest.json.
-int run_parse(Invocation& invocation) {
+// "Found 3 models, 1 seed, 12 data tests, 2 sources, 40 macros", leaving out zero counts.
+std::string found_line(const Manifest& manifest) {
+  std::map<ResourceType, size_t> counts;
+  for (const auto& [id, node] : manifest.nodes) ++counts[node.resource_type];
+  std::vector<std::pair<size_t, std::pair<const char*, const char*>>> parts = {
+      {counts[ResourceType::Model], {"model", "models"}},
+      {counts[ResourceType::Snapshot], {"snapshot", "snapshots"}},
+      {counts[ResourceType::Seed], {"seed", "seeds"}},
+      {counts[ResourceType::Test], {"data test", "data tests"}},
+      {counts[ResourceType::Analysis], {"analysis", "analyses"}},
+      {manifest.unit_tests.size(), {"unit test", "unit tests"}},
+      {manifest.sources.size(), {"source", "sources"}},
+      {manifest.exposures.size(), {"exposure", "exposures"}},
+      {manifest.metrics.size(), {"metric", "metrics"}},
+      {manifest.semantic_models.size(), {"semantic model", "semantic models"}},
+      {manifest.saved_queries.size(), {"saved query", "saved queries"}},
+      {manifest.groups.size(), {"group", "groups"}},
+      {manifest.macros.size(), {"macro", "macros"}},
+  };
+  std::string line;
+  for (const auto& [count, names] : parts) {
+    if (count == 0) continue;
+    if (!line.empty()) line += ", ";
+    line += std::to_string(count) + " " + (count == 1 ? names.first : names.second);
+  }
+  return "Found " + (line.empty() ? std::string("nothing") : line);
+}
+
+}  // namespace
+
+Manifest parse_manifest(Invocation& invocation) {
   const Project& project = invocation.load_project();
   invocation.start_file_logging();
   invocation.cli_vars();
-  ProjectFiles files = discover_files(project);
-  for (const ProjectFile& file : files.properties) {
-    parse_yaml(read_text_file(file.absolute_path, file.relative_path), file.relative_path);
+  Target target = invocation.load_target();
+  std::unique_ptr<Adapter> adapter = make_adapter(target);
+  ProjectLoadOptions load_options;
+  load_options.notice = [](const std::string& text) { events().warn("Z003", text); };
+  std::vector<Project> packages = load_installed_packages(project, load_options);
+
+  ParseTarget parse_target;
+  parse_target.adapter_type = adapter->type();
+  parse_target.database = adapter->default_database();
+  parse_target.schema = adapter->default_schema();
+  if (const Data* schema = target.fields.find("schema"); schema && schema->is_string()) {
+    parse_target.schema = schema->as_string();
   }
-  auto count = [](size_t n, const char* what) { return std::to_string(n) + " " + what; };
-  say("Z050", "Found " + count(files.models.size(), "model files") + ", " +
-                  count(files.seeds.size(), "seed files") + ", " +
-                  count(files.snapshots.size(), "snapshot files") + ", " +
-                  count(files.tests.size(), "test files") + ", " +
-                  count(files.macros.size(), "macro files") + ", " +
-                  count(files.analyses.size(), "analysis files") + ", " +
-                  count(files.properties.size(), "property files"));
-  say("Z051", "Project '" + project.name + "' read; every property file is valid YAML.");
+  const Adapter* quoting = adapter.get();
+  parse_target.quote = [quoting](std::string_view identifier) {
+    return quoting->quote(identifier);
+  };
+  ParseOptions options;
+  options.notice = [](const std::string& text) { events().warn("Z004", text); };
+  options.invocation_id = invocation.invocation_id();
+  ParseStats stats;
+  Manifest manifest = parse_project(project, packages, parse_target, options, &stats);
+  events().debug("Z052", std::to_string(stats.static_files) + " files read statically, " +
+                             std::to_string(stats.rendered_files) + " rendered");
+  return manifest;
+}
+
+int run_parse(Invocation& invocation) {
+  Manifest manifest = parse_manifest(invocation);
+  std::filesystem::path path = invocation.target_dir() / "manifest.json";
+  write_manifest(manifest, path);
+  say("Z050", found_line(manifest));
+  say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
   return kExitSuccess;
 }
 

@@ -10,13 +10,13 @@ namespace kiln {
 
 struct ManifestMetadata {
   std::string dbt_schema_version = "https://schemas.getdbt.com/dbt/manifest/v12.json";
-  std::string dbt_version;       // kiln reports the dbt version it is compatible with
-  std::string generated_at;      // ISO 8601, UTC
+  std::string dbt_version;   // kiln reports the dbt version it is compatible with
+  std::string generated_at;  // ISO 8601, UTC
   std::string invocation_id;
   std::string project_name;
-  std::string project_id;        // md5 of the project name, as dbt computes it
+  std::string project_id;  // md5 of the project name, as dbt computes it
   std::string adapter_type;
-  Data env = Data::map();        // DBT_ENV_CUSTOM_ENV_* variables
+  Data env = Data::map();  // DBT_ENV_CUSTOM_ENV_* variables
 };
 
 // Everything a parse produced. Maps are ordered by unique id so artifacts are deterministic.

@@ -62,8 +62,8 @@ struct ColumnDef {
 
 // What a generic test was instantiated from (manifest's `test_metadata`).
 struct TestMetadata {
-  std::string name;       // "not_null", "accepted_values", "expression_is_true"
-  std::string namespace_; // "dbt_utils" for dbt_utils.expression_is_true, else empty
+  std::string name;           // "not_null", "accepted_values", "expression_is_true"
+  std::string namespace_;     // "dbt_utils" for dbt_utils.expression_is_true, else empty
   Data kwargs = Data::map();  // the test's arguments, plus column_name and model
 };
 
@@ -71,12 +71,12 @@ struct TestMetadata {
 // analyses, hooks. Field names follow manifest.json.
 struct Node {
   ResourceType resource_type = ResourceType::Model;
-  std::string unique_id;      // "model.shop.stg_orders", "test.shop.not_null_orders_id.a1b2c3d4e5"
-  std::string name;           // "stg_orders"
-  std::string package_name;   // "shop"
-  std::string path;           // relative to its resource folder: "staging/stg_orders.sql"
+  std::string unique_id;     // "model.shop.stg_orders", "test.shop.not_null_orders_id.a1b2c3d4e5"
+  std::string name;          // "stg_orders"
+  std::string package_name;  // "shop"
+  std::string path;          // relative to its resource folder: "staging/stg_orders.sql"
   std::string original_file_path;  // relative to the package root: "models/staging/stg_orders.sql"
-  std::string patch_path;     // "shop://models/schema.yml" when a property file describes it
+  std::string patch_path;          // "shop://models/schema.yml" when a property file describes it
   std::vector<std::string> fqn;    // ["shop", "staging", "stg_orders"]
 
   std::string database;
@@ -96,7 +96,7 @@ struct Node {
 
   std::string language = "sql";
   std::string raw_code;
-  std::string checksum;            // sha256 of the file contents (seeds: of the file too)
+  std::string checksum;  // sha256 of the file contents (seeds: of the file too)
   std::vector<RefCall> refs;
   std::vector<SourceCall> sources;
   std::vector<std::vector<std::string>> metrics;
@@ -108,14 +108,14 @@ struct Node {
   std::string group;
   std::optional<std::string> version;
   std::optional<std::string> latest_version;
-  Data contract = Data::map();     // {enforced, alias_types, checksum}
+  Data contract = Data::map();  // {enforced, alias_types, checksum}
   Data constraints = Data::list();
 
   // Data tests.
   std::optional<TestMetadata> test_metadata;  // generic tests only
-  std::string column_name;         // the tested column, for column-level tests
-  std::string attached_node;       // unique id of the model/seed/snapshot a test belongs to
-  std::string file_key_name;       // "models.orders", "sources.raw"
+  std::string column_name;                    // the tested column, for column-level tests
+  std::string attached_node;  // unique id of the model/seed/snapshot a test belongs to
+  std::string file_key_name;  // "models.orders", "sources.raw"
 
   // Unit tests (dbt 1.8 format) keep their whole definition; `model` names the tested model.
   Data unit_test = Data::map();
@@ -127,8 +127,8 @@ struct Node {
 struct SourceDefinition {
   std::string unique_id;  // "source.shop.raw.orders"
   std::string source_name;
-  std::string name;       // table name
-  std::string identifier; // the table's name in the warehouse (defaults to name)
+  std::string name;        // table name
+  std::string identifier;  // the table's name in the warehouse (defaults to name)
   std::string package_name;
   std::string path;
   std::string original_file_path;
@@ -141,7 +141,7 @@ struct SourceDefinition {
   std::string source_description;
   std::string loaded_at_field;
   std::string loaded_at_query;
-  Data freshness;                // {warn_after, error_after, filter} or null
+  Data freshness;  // {warn_after, error_after, filter} or null
   Data quoting = Data::map();
   std::vector<ColumnDef> columns;
   Data meta = Data::map();
@@ -159,12 +159,12 @@ struct MacroArgument {
 };
 
 struct Macro {
-  std::string unique_id;   // "macro.shop.cents_to_dollars"
+  std::string unique_id;  // "macro.shop.cents_to_dollars"
   std::string name;
   std::string package_name;
-  std::string path;        // "macros/money.sql"
+  std::string path;  // "macros/money.sql"
   std::string original_file_path;
-  std::string macro_sql;   // the whole {% macro %}...{% endmacro %} block
+  std::string macro_sql;  // the whole {% macro %}...{% endmacro %} block
   std::vector<std::string> depends_on_macros;
   std::string description;
   Data meta = Data::map();
@@ -176,7 +176,7 @@ struct Macro {
 
 // `{% docs name %}...{% enddocs %}` blocks.
 struct Documentation {
-  std::string unique_id;   // "doc.shop.orders_status"
+  std::string unique_id;  // "doc.shop.orders_status"
   std::string name;
   std::string package_name;
   std::string path;
@@ -189,7 +189,7 @@ struct Documentation {
 // them.
 struct PropertyResource {
   ResourceType resource_type = ResourceType::Exposure;
-  std::string unique_id;   // "exposure.shop.weekly_dashboard"
+  std::string unique_id;  // "exposure.shop.weekly_dashboard"
   std::string name;
   std::string package_name;
   std::string path;

@@ -164,19 +164,24 @@ TEST(DuckDbAdapterTest, FileDatabaseSettingsAndAttach) {
   Data attach = Data::list({Data::map({{"path", Data::string(other)},
                                        {"alias", Data::string("ref_db")},
                                        {"read_only", Data::boolean(true)}})});
-  auto adapter = make_adapter(duckdb_target({{"path", Data::string(main_path)},
-                                             {"schema", Data::string("analytics")},
-                                             {"settings", Data::map({{"threads", Data::integer(1)}})},
-                                             {"extensions", Data::list({Data::string("json")})},
-                                             {"attach", attach}}));
+  auto adapter =
+      make_adapter(duckdb_target({{"path", Data::string(main_path)},
+                                  {"schema", Data::string("analytics")},
+                                  {"settings", Data::map({{"threads", Data::integer(1)}})},
+                                  {"extensions", Data::list({Data::string("json")})},
+                                  {"attach", attach}}));
   EXPECT_EQ(adapter->default_database(), "warehouse");
   EXPECT_EQ(adapter->default_schema(), "analytics");
   auto connection = adapter->open_connection();
-  EXPECT_EQ(cell_text(connection->query("select current_setting('threads')").table.rows[0][0]), "1");
+  EXPECT_EQ(cell_text(connection->query("select current_database()").table.rows[0][0]),
+            "warehouse");
+  EXPECT_EQ(cell_text(connection->query("select current_setting('threads')").table.rows[0][0]),
+            "1");
   EXPECT_EQ(cell_text(connection->query("select id from ref_db.lookup").table.rows[0][0]), "1");
   EXPECT_THROW(connection->execute("insert into ref_db.lookup values (2)"), KilnError);
-  EXPECT_EQ(cell_text(connection->query("select json_extract('{\"a\": 5}', '$.a')").table.rows[0][0]),
-            "5");
+  EXPECT_EQ(
+      cell_text(connection->query("select json_extract('{\"a\": 5}', '$.a')").table.rows[0][0]),
+      "5");
 }
 
 TEST(DuckDbAdapterTest, UnknownSettingNamesTheSetting) {

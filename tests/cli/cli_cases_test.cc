@@ -44,7 +44,9 @@ struct CliCase {
   bool json_lines = false;
 };
 
-void PrintTo(const CliCase& c, std::ostream* os) { *os << c.source; }
+void PrintTo(const CliCase& c, std::ostream* os) {
+  *os << c.source;
+}
 
 std::vector<CliCase> load_cases() {
   std::vector<CliCase> cases;
@@ -166,11 +168,13 @@ TEST_P(CliCaseTest, Runs) {
   EXPECT_EQ(result.exit_code, c.exit_code) << result.output;
   for (const std::string& text : c.out_has) {
     EXPECT_NE(result.output.find(expand(text)), std::string::npos)
-        << "output lacks: " << text << "\n--- output ---\n" << result.output;
+        << "output lacks: " << text << "\n--- output ---\n"
+        << result.output;
   }
   for (const std::string& text : c.out_lacks) {
     EXPECT_EQ(result.output.find(expand(text)), std::string::npos)
-        << "output has: " << text << "\n--- output ---\n" << result.output;
+        << "output has: " << text << "\n--- output ---\n"
+        << result.output;
   }
   auto split_path = [&](const std::string& spec) {
     size_t space = spec.find(' ');
@@ -186,8 +190,10 @@ TEST_P(CliCaseTest, Runs) {
     EXPECT_TRUE(std::filesystem::exists(path)) << path;
     EXPECT_EQ(read_file(path).find(text), std::string::npos) << path << " has: " << text;
   }
-  for (const std::string& path : c.exists) EXPECT_TRUE(std::filesystem::exists(dir.path() / path)) << path;
-  for (const std::string& path : c.missing) EXPECT_FALSE(std::filesystem::exists(dir.path() / path)) << path;
+  for (const std::string& path : c.exists)
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / path)) << path;
+  for (const std::string& path : c.missing)
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / path)) << path;
   if (c.json_lines) {
     std::istringstream lines(result.output);
     std::string line;

@@ -87,7 +87,8 @@ TEST(ProfileTest, MissingTypeAndBadThreads) {
   KilnError e = target_error(request_for(dir, "p"));
   EXPECT_EQ(e.message(), "missing required field 'type'");
 
-  dir.write("profiles.yml", "p:\n  outputs:\n    default:\n      type: duckdb\n      threads: many\n");
+  dir.write("profiles.yml",
+            "p:\n  outputs:\n    default:\n      type: duckdb\n      threads: many\n");
   KilnError threads = target_error(request_for(dir, "p"));
   EXPECT_EQ(threads.message(), "'threads' must be an integer, found a string (many)");
   EXPECT_EQ(threads.location().line, 5);

@@ -32,7 +32,8 @@ TEST(ProjectTest, LoadsSettingsAndDefaults) {
             "model-paths: [transform]\nseed-paths: data\ntarget-path: out\n"
             "vars:\n  start: '2024-01-01'\n"
             "on-run-start: \"create schema if not exists {{ target.schema }}\"\n"
-            "models:\n  shop:\n    +materialized: table\n    staging:\n      +pre-hook: \"select {{ this }}\"\n"
+            "models:\n  shop:\n    +materialized: table\n    staging:\n      +pre-hook: \"select "
+            "{{ this }}\"\n"
             "tests:\n  +severity: warn\n");
   Project p = load(dir);
   EXPECT_EQ(p.name, "shop");

@@ -7,7 +7,9 @@
 namespace kiln {
 namespace {
 
-Data parse(const std::string& text) { return parse_yaml(text, "t.yml"); }
+Data parse(const std::string& text) {
+  return parse_yaml(text, "t.yml");
+}
 
 TEST(YamlReaderTest, PlainScalarsFollowYaml11LikePyYaml) {
   Data d = parse(

@@ -3,6 +3,7 @@
 #include <duckdb.h>
 
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 
 #include "common/events.h"
@@ -334,9 +335,11 @@ class DuckDbAdapter : public Adapter {
   }
 
   std::string type() const override { return "duckdb"; }
+  // Named after the file, as DuckDB and dbt-duckdb name it, without opening the file: parsing
+  // must not create or lock a database.
   std::string default_database() const override {
-    ensure_open();
-    return database_name_;
+    if (path_.empty() || path_ == ":memory:") return "memory";
+    return std::filesystem::path(path_).stem().string();
   }
   std::string default_schema() const override { return schema_; }
 
@@ -450,8 +453,6 @@ class DuckDbAdapter : public Adapter {
         }
       }
       attach_databases(setup);
-      QueryResult current = setup.query("select current_database()");
-      database_name_ = cell_text(current.table.rows.at(0).at(0));
     } catch (...) {
       open_error_ = std::current_exception();
     }
@@ -499,7 +500,6 @@ class DuckDbAdapter : public Adapter {
   mutable std::once_flag open_once_;
   mutable std::exception_ptr open_error_;
   mutable std::shared_ptr<DuckDbDatabase> database_;
-  mutable std::string database_name_;
 };
 
 }  // namespace
