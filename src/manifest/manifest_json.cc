@@ -4,35 +4,14 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "common/error.h"
+#include "common/json_writer.h"
 
 namespace kiln {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-Json to_json(const Data& data) {
-  switch (data.kind()) {
-    case Data::Kind::Null: return nullptr;
-    case Data::Kind::Bool: return data.as_bool();
-    case Data::Kind::Int: return data.as_int();
-    case Data::Kind::Float: return data.as_float();
-    case Data::Kind::String: return data.as_string();
-    case Data::Kind::List: {
-      Json array = Json::array();
-      for (const Data& item : data.as_list()) array.push_back(to_json(item));
-      return array;
-    }
-    case Data::Kind::Map: {
-      Json object = Json::object();
-      for (const auto& [key, value] : data.as_map()) object[key] = to_json(value);
-      return object;
-    }
-  }
-  return nullptr;
-}
 
 Data from_json(const Json& json) {
   if (json.is_null()) return Data::null();
@@ -50,275 +29,250 @@ Data from_json(const Json& json) {
   return Data::map(std::move(entries));
 }
 
-Json nullable(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
-Json nullable(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
-
-Json strings(const std::vector<std::string>& items) {
-  Json array = Json::array();
-  for (const std::string& item : items) array.push_back(item);
-  return array;
-}
-
-Json checksum(const std::string& value) {
+void write_checksum(JsonWriter& w, const std::string& value) {
   // Seeds over 1 MiB are identified by path ("path:<file>"), as dbt does.
-  if (value.starts_with("path:")) return Json{{"name", "path"}, {"checksum", value.substr(5)}};
-  if (value.empty()) return Json{{"name", "none"}, {"checksum", ""}};
-  return Json{{"name", "sha256"}, {"checksum", value}};
+  w.begin_object();
+  if (value.starts_with("path:")) {
+    w.field("name", "path").field("checksum", value.substr(5));
+  } else if (value.empty()) {
+    w.field("name", "none").field("checksum", "");
+  } else {
+    w.field("name", "sha256").field("checksum", value);
+  }
+  w.end_object();
 }
 
-Json columns(const std::vector<ColumnDef>& defs) {
-  Json object = Json::object();
+void write_columns(JsonWriter& w, const std::vector<ColumnDef>& defs) {
+  w.begin_object();
   for (const ColumnDef& column : defs) {
-    object[column.name] = Json{
-        {"name", column.name},
-        {"description", column.description},
-        {"meta", to_json(column.meta)},
-        {"data_type", nullable(column.data_type)},
-        {"constraints", to_json(column.constraints)},
-        {"quote", column.quote ? Json(*column.quote) : Json(nullptr)},
-        {"tags", strings(column.tags)},
-        {"config", Json{{"meta", to_json(column.meta)}, {"tags", strings(column.tags)}}},
-    };
+    w.key(column.name).begin_object();
+    w.field("name", column.name).field("description", column.description).field("meta", column.meta);
+    w.nullable_field("data_type", column.data_type).field("constraints", column.constraints);
+    w.key("quote");
+    if (column.quote) {
+      w.value(*column.quote);
+    } else {
+      w.null();
+    }
+    w.strings_field("tags", column.tags);
+    w.key("config").begin_object().field("meta", column.meta).strings_field("tags", column.tags).end_object();
+    w.end_object();
   }
-  return object;
+  w.end_object();
 }
 
-Json refs(const std::vector<RefCall>& calls) {
-  Json array = Json::array();
+void write_refs(JsonWriter& w, const std::vector<RefCall>& calls) {
+  w.begin_array();
   for (const RefCall& ref : calls) {
-    array.push_back(Json{{"name", ref.name}, {"package", nullable(ref.package)}, {"version", nullable(ref.version)}});
+    w.begin_object().field("name", ref.name).nullable_field("package", ref.package);
+    w.nullable_field("version", ref.version.value_or("")).end_object();
   }
-  return array;
+  w.end_array();
 }
 
-Json sources(const std::vector<SourceCall>& calls) {
-  Json array = Json::array();
-  for (const SourceCall& call : calls) array.push_back(Json::array({call.source_name, call.table_name}));
-  return array;
+void write_sources(JsonWriter& w, const std::vector<SourceCall>& calls) {
+  w.begin_array();
+  for (const SourceCall& call : calls) w.begin_array().value(call.source_name).value(call.table_name).end_array();
+  w.end_array();
 }
 
-Json docs_of(const Data& docs) {
-  Json out{{"show", true}, {"node_color", nullptr}};
-  if (const Data* show = docs.find("show"); show && show->is_bool()) out["show"] = show->as_bool();
-  if (const Data* color = docs.find("node_color"); color && color->is_string()) {
-    out["node_color"] = color->as_string();
-  }
-  return out;
+void write_docs(JsonWriter& w, const Data& docs) {
+  const Data* show = docs.find("show");
+  const Data* color = docs.find("node_color");
+  w.begin_object().field("show", show && show->is_bool() ? show->as_bool() : true);
+  w.nullable_field("node_color", color && color->is_string() ? color->as_string() : "").end_object();
 }
 
-Json contract_of(const Data& contract) {
-  Json out{{"enforced", false}, {"alias_types", true}, {"checksum", nullptr}};
-  if (const Data* enforced = contract.find("enforced"); enforced && enforced->is_bool()) {
-    out["enforced"] = enforced->as_bool();
-  }
-  if (const Data* alias = contract.find("alias_types"); alias && alias->is_bool()) {
-    out["alias_types"] = alias->as_bool();
-  }
-  if (const Data* sum = contract.find("checksum"); sum && sum->is_string()) out["checksum"] = sum->as_string();
-  return out;
+void write_contract(JsonWriter& w, const Data& contract) {
+  const Data* enforced = contract.find("enforced");
+  const Data* alias = contract.find("alias_types");
+  const Data* sum = contract.find("checksum");
+  w.begin_object().field("enforced", enforced && enforced->is_bool() && enforced->as_bool());
+  w.field("alias_types", !(alias && alias->is_bool()) || alias->as_bool());
+  w.nullable_field("checksum", sum && sum->is_string() ? sum->as_string() : "").end_object();
 }
 
-Json node_json(const Node& node) {
-  std::string type(resource_type_name(node.resource_type));
-  Json json{
-      {"database", nullable(node.database)},
-      {"schema", node.schema},
-      {"name", node.name},
-      {"resource_type", type},
-      {"package_name", node.package_name},
-      {"path", node.path},
-      {"original_file_path", node.original_file_path},
-      {"unique_id", node.unique_id},
-      {"fqn", strings(node.fqn)},
-      {"alias", node.alias},
-      {"checksum", checksum(node.checksum)},
-      {"config", to_json(normalize_hooks(node.config))},
-      {"tags", strings(node.tags)},
-      {"description", node.description},
-      {"columns", columns(node.columns)},
-      {"meta", to_json(node.meta)},
-      {"group", nullable(node.group)},
-      {"docs", docs_of(node.docs)},
-      {"patch_path", nullable(node.patch_path)},
-      {"build_path", nullptr},
-      {"unrendered_config", to_json(node.unrendered_config)},
-      {"created_at", node.created_at},
-      {"config_call_dict", to_json(node.config_call_dict)},
-      {"unrendered_config_call_dict", Json::object()},
-      {"relation_name", nullable(node.relation_name)},
-      {"raw_code", node.raw_code},
-      {"doc_blocks", Json::array()},
-  };
+void write_node(JsonWriter& w, const Node& node) {
+  w.begin_object();
+  w.nullable_field("database", node.database).field("schema", node.schema).field("name", node.name);
+  w.field("resource_type", resource_type_name(node.resource_type));
+  w.field("package_name", node.package_name).field("path", node.path);
+  w.field("original_file_path", node.original_file_path).field("unique_id", node.unique_id);
+  w.strings_field("fqn", node.fqn).field("alias", node.alias);
+  w.key("checksum");
+  write_checksum(w, node.checksum);
+  w.field("config", normalize_hooks(node.config)).strings_field("tags", node.tags);
+  w.field("description", node.description);
+  w.key("columns");
+  write_columns(w, node.columns);
+  w.field("meta", node.meta).nullable_field("group", node.group);
+  w.key("docs");
+  write_docs(w, node.docs);
+  w.nullable_field("patch_path", node.patch_path).null_field("build_path");
+  w.field("unrendered_config", node.unrendered_config).field("created_at", node.created_at);
+  w.field("config_call_dict", node.config_call_dict);
+  w.key("unrendered_config_call_dict").begin_object().end_object();
+  w.nullable_field("relation_name", node.relation_name).field("raw_code", node.raw_code);
+  w.key("doc_blocks").begin_array().end_array();
   if (node.resource_type == ResourceType::Seed) {
-    json["root_path"] = nullptr;
-    json["depends_on"] = Json{{"macros", strings(node.depends_on_macros)}};
-    json["defer_relation"] = nullptr;
-    return json;
+    w.null_field("root_path");
+    w.key("depends_on").begin_object().strings_field("macros", node.depends_on_macros).end_object();
+    w.null_field("defer_relation");
+    w.end_object();
+    return;
   }
-  json["language"] = node.language;
-  json["refs"] = refs(node.refs);
-  json["sources"] = sources(node.sources);
-  json["metrics"] = Json::array();
-  json["functions"] = Json::array();
-  json["depends_on"] = Json{{"macros", strings(node.depends_on_macros)}, {"nodes", strings(node.depends_on_nodes)}};
-  json["compiled_path"] = nullptr;
-  json["contract"] = contract_of(node.contract);
+  w.field("language", node.language);
+  w.key("refs");
+  write_refs(w, node.refs);
+  w.key("sources");
+  write_sources(w, node.sources);
+  w.key("metrics").begin_array().end_array();
+  w.key("functions").begin_array().end_array();
+  w.key("depends_on").begin_object().strings_field("macros", node.depends_on_macros);
+  w.strings_field("nodes", node.depends_on_nodes).end_object();
+  w.null_field("compiled_path");
+  w.key("contract");
+  write_contract(w, node.contract);
   if (node.resource_type == ResourceType::Model) {
-    json["access"] = node.access;
-    json["constraints"] = to_json(node.constraints);
-    json["version"] = nullable(node.version);
-    json["latest_version"] = nullable(node.latest_version);
-    json["deprecation_date"] = nullptr;
-    json["defer_relation"] = nullptr;
-    json["primary_key"] = Json::array();
-    json["time_spine"] = nullptr;
+    w.field("access", node.access).field("constraints", node.constraints);
+    w.nullable_field("version", node.version.value_or(""));
+    w.nullable_field("latest_version", node.latest_version.value_or(""));
+    w.null_field("deprecation_date").null_field("defer_relation");
+    w.key("primary_key").begin_array().end_array();
+    w.null_field("time_spine");
   }
-  if (node.resource_type == ResourceType::Snapshot) json["defer_relation"] = nullptr;
+  if (node.resource_type == ResourceType::Snapshot) w.null_field("defer_relation");
   if (node.test_metadata) {
-    json["column_name"] = nullable(node.column_name);
-    json["file_key_name"] = nullable(node.file_key_name);
-    json["attached_node"] = nullable(node.attached_node);
-    json["test_metadata"] = Json{{"name", node.test_metadata->name},
-                                 {"kwargs", to_json(node.test_metadata->kwargs)},
-                                 {"namespace", nullable(node.test_metadata->namespace_)}};
+    w.nullable_field("column_name", node.column_name).nullable_field("file_key_name", node.file_key_name);
+    w.nullable_field("attached_node", node.attached_node);
+    w.key("test_metadata").begin_object().field("name", node.test_metadata->name);
+    w.field("kwargs", node.test_metadata->kwargs);
+    w.nullable_field("namespace", node.test_metadata->namespace_).end_object();
   }
-  return json;
+  w.end_object();
 }
 
-Json unit_test_json(const Node& node) {
-  Json json{
-      {"model", node.refs.empty() ? "" : node.refs.front().name},
-      {"given", Json::array()},
-      {"expect", Json{{"rows", nullptr}, {"format", "dict"}, {"fixture", nullptr}}},
-      {"name", node.name},
-      {"resource_type", "unit_test"},
-      {"package_name", node.package_name},
-      {"path", node.path},
-      {"original_file_path", node.original_file_path},
-      {"unique_id", node.unique_id},
-      {"fqn", strings(node.fqn)},
-      {"description", node.description},
-      {"overrides", nullptr},
-      {"depends_on", Json{{"macros", Json::array()}, {"nodes", strings(node.depends_on_nodes)}}},
-      {"config", Json{{"tags", strings(node.tags)}, {"meta", to_json(node.meta)}, {"enabled", true}}},
-      {"schema", nullptr},
-      {"created_at", node.created_at},
-      {"versions", nullptr},
-      {"version", nullptr},
-  };
-  auto fixture = [](const Data& entry) {
-    Json out{{"rows", nullptr}, {"format", "dict"}, {"fixture", nullptr}};
-    if (const Data* rows = entry.find("rows")) out["rows"] = to_json(*rows);
-    if (const Data* format = entry.find("format"); format && format->is_string()) out["format"] = format->as_string();
-    if (const Data* file = entry.find("fixture"); file && file->is_string()) out["fixture"] = file->as_string();
-    return out;
-  };
+void write_fixture(JsonWriter& w, const Data& entry, bool with_input) {
+  w.begin_object();
+  if (with_input) w.field("input", entry.find("input") ? entry.find("input")->scalar_text() : "");
+  const Data* rows = entry.find("rows");
+  const Data* format = entry.find("format");
+  const Data* file = entry.find("fixture");
+  w.key("rows");
+  if (rows) {
+    w.value(*rows);
+  } else {
+    w.null();
+  }
+  w.field("format", format && format->is_string() ? format->as_string() : "dict");
+  w.nullable_field("fixture", file && file->is_string() ? file->as_string() : "").end_object();
+}
+
+void write_unit_test(JsonWriter& w, const Node& node) {
+  w.begin_object();
+  w.field("model", node.refs.empty() ? "" : node.refs.front().name);
+  w.key("given").begin_array();
   if (const Data* given = node.unit_test.find("given"); given && given->is_list()) {
-    for (const Data& entry : given->as_list()) {
-      Json input = fixture(entry);
-      Json ordered{{"input", entry.find("input") ? entry.find("input")->scalar_text() : ""}};
-      for (auto it = input.begin(); it != input.end(); ++it) ordered[it.key()] = it.value();
-      json["given"].push_back(ordered);
-    }
+    for (const Data& entry : given->as_list()) write_fixture(w, entry, true);
   }
-  if (const Data* expect = node.unit_test.find("expect"); expect && expect->is_map()) json["expect"] = fixture(*expect);
+  w.end_array();
+  w.key("expect");
+  const Data* expect = node.unit_test.find("expect");
+  write_fixture(w, expect && expect->is_map() ? *expect : Data::map(), false);
+  w.field("name", node.name).field("resource_type", "unit_test").field("package_name", node.package_name);
+  w.field("path", node.path).field("original_file_path", node.original_file_path);
+  w.field("unique_id", node.unique_id).strings_field("fqn", node.fqn).field("description", node.description);
+  w.key("overrides");
   if (const Data* overrides = node.unit_test.find("overrides"); overrides && overrides->is_map()) {
-    Json out = Json::object();
+    w.begin_object();
     for (const char* key : {"macros", "vars", "env_vars"}) {
-      if (const Data* value = overrides->find(key); value && value->is_map()) out[key] = to_json(*value);
+      if (const Data* value = overrides->find(key); value && value->is_map()) w.field(key, *value);
     }
-    json["overrides"] = out;
+    w.end_object();
+  } else {
+    w.null();
   }
-  return json;
+  w.key("depends_on").begin_object().key("macros").begin_array().end_array();
+  w.strings_field("nodes", node.depends_on_nodes).end_object();
+  w.key("config").begin_object().strings_field("tags", node.tags).field("meta", node.meta);
+  w.field("enabled", true).end_object();
+  w.null_field("schema").field("created_at", node.created_at).null_field("versions").null_field("version");
+  w.end_object();
 }
 
-Json source_json(const SourceDefinition& source) {
-  Json quoting{{"database", nullptr}, {"schema", nullptr}, {"identifier", nullptr}, {"column", nullptr}};
+void write_source(JsonWriter& w, const SourceDefinition& source) {
+  w.begin_object();
+  w.nullable_field("database", source.database).field("schema", source.schema).field("name", source.name);
+  w.field("resource_type", "source").field("package_name", source.package_name).field("path", source.path);
+  w.field("original_file_path", source.original_file_path).field("unique_id", source.unique_id);
+  w.strings_field("fqn", source.fqn).field("source_name", source.source_name);
+  w.field("source_description", source.source_description).field("loader", source.loader);
+  w.field("identifier", source.identifier);
+  w.key("quoting").begin_object();
   for (const char* key : {"database", "schema", "identifier", "column"}) {
-    if (const Data* value = source.quoting.find(key); value && value->is_bool()) quoting[key] = value->as_bool();
+    const Data* value = source.quoting.find(key);
+    w.key(key);
+    if (value && value->is_bool()) {
+      w.value(value->as_bool());
+    } else {
+      w.null();
+    }
   }
-  Json freshness = source.freshness.is_map() ? to_json(source.freshness) : Json(nullptr);
-  if (freshness.is_object()) {
+  w.end_object();
+  w.nullable_field("loaded_at_field", source.loaded_at_field);
+  w.nullable_field("loaded_at_query", source.loaded_at_query);
+  w.key("freshness");
+  if (source.freshness.is_map()) {
+    w.begin_object();
     for (const char* key : {"warn_after", "error_after"}) {
-      if (!freshness.contains(key) || freshness[key].is_null()) {
-        freshness[key] = Json{{"count", nullptr}, {"period", nullptr}};
+      const Data* value = source.freshness.find(key);
+      w.key(key);
+      if (value && value->is_map()) {
+        w.value(*value);
+      } else {
+        w.begin_object().null_field("count").null_field("period").end_object();
       }
     }
-    if (!freshness.contains("filter")) freshness["filter"] = nullptr;
+    const Data* filter = source.freshness.find("filter");
+    w.nullable_field("filter", filter && filter->is_string() ? filter->as_string() : "");
+    w.end_object();
+  } else {
+    w.null();
   }
-  return Json{
-      {"database", nullable(source.database)},
-      {"schema", source.schema},
-      {"name", source.name},
-      {"resource_type", "source"},
-      {"package_name", source.package_name},
-      {"path", source.path},
-      {"original_file_path", source.original_file_path},
-      {"unique_id", source.unique_id},
-      {"fqn", strings(source.fqn)},
-      {"source_name", source.source_name},
-      {"source_description", source.source_description},
-      {"loader", source.loader},
-      {"identifier", source.identifier},
-      {"quoting", quoting},
-      {"loaded_at_field", nullable(source.loaded_at_field)},
-      {"loaded_at_query", nullable(source.loaded_at_query)},
-      {"freshness", freshness},
-      {"external", nullptr},
-      {"description", source.description},
-      {"columns", columns(source.columns)},
-      {"meta", to_json(source.meta)},
-      {"source_meta", to_json(source.source_meta)},
-      {"tags", strings(source.tags)},
-      {"config", to_json(source.config)},
-      {"patch_path", nullptr},
-      {"unrendered_config", to_json(source.unrendered_config)},
-      {"relation_name", nullable(source.relation_name)},
-      {"created_at", source.created_at},
-      {"unrendered_database", nullptr},
-      {"unrendered_schema", nullptr},
-      {"doc_blocks", Json::array()},
-  };
+  w.null_field("external").field("description", source.description);
+  w.key("columns");
+  write_columns(w, source.columns);
+  w.field("meta", source.meta).field("source_meta", source.source_meta).strings_field("tags", source.tags);
+  w.field("config", source.config).null_field("patch_path");
+  w.field("unrendered_config", source.unrendered_config).nullable_field("relation_name", source.relation_name);
+  w.field("created_at", source.created_at).null_field("unrendered_database").null_field("unrendered_schema");
+  w.key("doc_blocks").begin_array().end_array();
+  w.end_object();
 }
 
-Json macro_json(const Macro& macro) {
-  Json arguments = Json::array();
+void write_macro(JsonWriter& w, const Macro& macro) {
+  w.begin_object();
+  w.field("name", macro.name).field("resource_type", "macro").field("package_name", macro.package_name);
+  w.field("path", macro.path).field("original_file_path", macro.original_file_path);
+  w.field("unique_id", macro.unique_id).field("macro_sql", macro.macro_sql);
+  w.key("depends_on").begin_object().strings_field("macros", macro.depends_on_macros).end_object();
+  w.field("description", macro.description).field("meta", macro.meta);
+  w.key("docs");
+  write_docs(w, macro.docs);
+  w.nullable_field("patch_path", macro.patch_path);
+  w.key("arguments").begin_array();
   for (const MacroArgument& argument : macro.arguments) {
-    arguments.push_back(Json{{"name", argument.name},
-                             {"type", nullable(argument.type)},
-                             {"description", argument.description}});
+    w.begin_object().field("name", argument.name).nullable_field("type", argument.type);
+    w.field("description", argument.description).end_object();
   }
-  return Json{
-      {"name", macro.name},
-      {"resource_type", "macro"},
-      {"package_name", macro.package_name},
-      {"path", macro.path},
-      {"original_file_path", macro.original_file_path},
-      {"unique_id", macro.unique_id},
-      {"macro_sql", macro.macro_sql},
-      {"depends_on", Json{{"macros", strings(macro.depends_on_macros)}}},
-      {"description", macro.description},
-      {"meta", to_json(macro.meta)},
-      {"docs", docs_of(macro.docs)},
-      {"patch_path", nullable(macro.patch_path)},
-      {"arguments", arguments},
-      {"created_at", macro.created_at},
-      {"supported_languages", nullptr},
-  };
+  w.end_array();
+  w.field("created_at", macro.created_at).null_field("supported_languages");
+  w.end_object();
 }
 
 // Exposures, metrics, semantic models, saved queries and groups: the ids and dependencies kiln
 // computed, plus the keys the user wrote that the schema knows for that type.
-Json property_resource_json(const PropertyResource& resource) {
-  std::string type(resource_type_name(resource.resource_type));
-  Json json{
-      {"name", resource.name},
-      {"resource_type", type},
-      {"package_name", resource.package_name},
-      {"path", resource.path},
-      {"original_file_path", resource.original_file_path},
-      {"unique_id", resource.unique_id},
-  };
+void write_property_resource(JsonWriter& w, const PropertyResource& resource) {
   static const std::map<ResourceType, std::vector<const char*>> kWritten = {
       {ResourceType::Exposure, {"type", "owner", "description", "label", "maturity", "url"}},
       {ResourceType::Group, {"owner", "description"}},
@@ -328,34 +282,39 @@ Json property_resource_json(const PropertyResource& resource) {
        {"description", "label", "defaults", "entities", "measures", "dimensions", "primary_entity"}},
       {ResourceType::SavedQuery, {"query_params", "exports", "description", "label"}},
   };
+  w.begin_object();
+  w.field("name", resource.name).field("resource_type", resource_type_name(resource.resource_type));
+  w.field("package_name", resource.package_name).field("path", resource.path);
+  w.field("original_file_path", resource.original_file_path).field("unique_id", resource.unique_id);
   for (const char* key : kWritten.at(resource.resource_type)) {
-    if (const Data* value = resource.properties.find(key)) json[key] = to_json(*value);
+    if (const Data* value = resource.properties.find(key)) w.field(key, *value);
   }
-  if (resource.resource_type == ResourceType::Group) {
-    json["config"] = to_json(resource.config);
-    return json;
+  w.field("config", resource.config);
+  if (resource.resource_type != ResourceType::Group) {
+    w.strings_field("fqn", resource.fqn);
+    w.key("unrendered_config").begin_object().end_object();
+    w.key("depends_on").begin_object().key("macros").begin_array().end_array();
+    w.strings_field("nodes", resource.depends_on_nodes).end_object();
+    w.key("refs");
+    write_refs(w, resource.refs);
+    w.field("created_at", resource.created_at);
+    if (resource.resource_type == ResourceType::Exposure || resource.resource_type == ResourceType::Metric) {
+      w.field("meta", resource.meta).strings_field("tags", resource.tags);
+      w.key("sources");
+      write_sources(w, resource.sources);
+      w.key("metrics").begin_array().end_array();
+    }
+    if (resource.resource_type == ResourceType::SemanticModel) {
+      const Data* model = resource.properties.find("model");
+      w.field("model", model ? model->scalar_text() : "").null_field("node_relation");
+    }
   }
-  json["fqn"] = strings(resource.fqn);
-  json["config"] = to_json(resource.config);
-  json["unrendered_config"] = Json::object();
-  json["depends_on"] = Json{{"macros", Json::array()}, {"nodes", strings(resource.depends_on_nodes)}};
-  json["refs"] = refs(resource.refs);
-  json["created_at"] = resource.created_at;
-  if (resource.resource_type == ResourceType::Exposure || resource.resource_type == ResourceType::Metric) {
-    json["meta"] = to_json(resource.meta);
-    json["tags"] = strings(resource.tags);
-    json["sources"] = sources(resource.sources);
-    json["metrics"] = Json::array();
-  }
-  if (resource.resource_type == ResourceType::SemanticModel) {
-    json["model"] = resource.properties.find("model") ? resource.properties.find("model")->scalar_text() : "";
-    json["node_relation"] = nullptr;
-  }
-  return json;
+  w.end_object();
 }
 
-void add_edges(std::map<std::string, std::set<std::string>>& parents,
-               std::map<std::string, std::set<std::string>>& children, const std::string& id,
+using EdgeMap = std::map<std::string, std::set<std::string>>;
+
+void add_edges(EdgeMap& parents, EdgeMap& children, const std::string& id,
                const std::vector<std::string>& depends) {
   parents[id];
   children[id];
@@ -365,15 +324,22 @@ void add_edges(std::map<std::string, std::set<std::string>>& parents,
   }
 }
 
-Json sorted_map(const std::map<std::string, std::set<std::string>>& map) {
-  Json object = Json::object();
-  for (const auto& [key, values] : map) object[key] = strings({values.begin(), values.end()});
-  return object;
+void write_edge_map(JsonWriter& w, const EdgeMap& map) {
+  w.begin_object();
+  for (const auto& [key, values] : map) {
+    w.key(key).begin_array();
+    for (const std::string& value : values) w.value(value);
+    w.end_array();
+  }
+  w.end_object();
 }
 
 }  // namespace
 
 Data normalize_hooks(const Data& config) {
+  const Data* pre = config.find("pre-hook");
+  const Data* post = config.find("post-hook");
+  if (!pre && !post) return config;
   Data out = config;
   for (const char* key : {"pre-hook", "post-hook"}) {
     const Data* hooks = config.find(key);
@@ -382,16 +348,12 @@ Data normalize_hooks(const Data& config) {
     Data::List items = hooks->is_list() ? hooks->as_list() : Data::List{*hooks};
     for (const Data& hook : items) {
       if (hook.is_null()) continue;
-      if (hook.is_map()) {
-        Data entry = Data::map({{"sql", hook.find("sql") ? *hook.find("sql") : Data::string("")},
-                                {"transaction", hook.find("transaction") ? *hook.find("transaction") : Data::boolean(true)},
-                                {"index", Data::null()}});
-        normalized.push_back(std::move(entry));
-      } else {
-        normalized.push_back(Data::map({{"sql", Data::string(hook.scalar_text())},
-                                        {"transaction", Data::boolean(true)},
-                                        {"index", Data::null()}}));
-      }
+      const Data* sql = hook.is_map() ? hook.find("sql") : nullptr;
+      const Data* transaction = hook.is_map() ? hook.find("transaction") : nullptr;
+      normalized.push_back(Data::map(
+          {{"sql", Data::string(hook.is_map() ? (sql ? sql->scalar_text() : "") : hook.scalar_text())},
+           {"transaction", transaction && transaction->is_bool() ? *transaction : Data::boolean(true)},
+           {"index", Data::null()}}));
     }
     out.set(key, Data::list(std::move(normalized)));
   }
@@ -399,86 +361,93 @@ Data normalize_hooks(const Data& config) {
 }
 
 std::string manifest_to_json(const Manifest& manifest) {
+  std::string out;
+  out.reserve(4096 + manifest.nodes.size() * 2048);
+  JsonWriter w(out);
   const ManifestMetadata& meta = manifest.metadata;
-  Json json;
-  json["metadata"] = Json{
-      {"dbt_schema_version", meta.dbt_schema_version},
-      {"dbt_version", meta.dbt_version},
-      {"generated_at", meta.generated_at},
-      {"invocation_id", nullable(meta.invocation_id)},
-      {"invocation_started_at", nullable(meta.generated_at)},
-      {"env", to_json(meta.env)},
-      {"project_name", meta.project_name},
-      {"project_id", meta.project_id},
-      {"user_id", nullptr},
-      {"send_anonymous_usage_stats", false},
-      {"adapter_type", meta.adapter_type},
-      {"quoting", Json{{"database", true}, {"schema", true}, {"identifier", true}, {"column", nullptr}}},
-      {"run_started_at", nullable(meta.generated_at)},
-  };
-  std::map<std::string, std::set<std::string>> parents, children;
-  Json nodes = Json::object();
+  w.begin_object();
+  w.key("metadata").begin_object();
+  w.field("dbt_schema_version", meta.dbt_schema_version).field("dbt_version", meta.dbt_version);
+  w.field("generated_at", meta.generated_at).nullable_field("invocation_id", meta.invocation_id);
+  w.nullable_field("invocation_started_at", meta.generated_at).field("env", meta.env);
+  w.field("project_name", meta.project_name).field("project_id", meta.project_id).null_field("user_id");
+  w.field("send_anonymous_usage_stats", false).field("adapter_type", meta.adapter_type);
+  w.key("quoting").begin_object().field("database", true).field("schema", true);
+  w.field("identifier", true).null_field("column").end_object();
+  w.nullable_field("run_started_at", meta.generated_at);
+  w.end_object();
+
+  EdgeMap parents, children;
+  w.key("nodes").begin_object();
   for (const auto& [id, node] : manifest.nodes) {
-    nodes[id] = node_json(node);
+    w.key(id);
+    write_node(w, node);
     add_edges(parents, children, id, node.depends_on_nodes);
   }
-  json["nodes"] = nodes;
-  Json sources_json = Json::object();
+  w.end_object();
+  w.key("sources").begin_object();
   for (const auto& [id, source] : manifest.sources) {
-    sources_json[id] = source_json(source);
+    w.key(id);
+    write_source(w, source);
     add_edges(parents, children, id, {});
   }
-  json["sources"] = sources_json;
-  Json macros = Json::object();
-  for (const auto& [id, macro] : manifest.macros) macros[id] = macro_json(macro);
-  json["macros"] = macros;
-  Json docs = Json::object();
-  for (const auto& [id, doc] : manifest.docs) {
-    docs[id] = Json{{"name", doc.name},
-                    {"resource_type", "doc"},
-                    {"package_name", doc.package_name},
-                    {"path", doc.path},
-                    {"original_file_path", doc.original_file_path},
-                    {"unique_id", doc.unique_id},
-                    {"block_contents", doc.block_contents}};
+  w.end_object();
+  w.key("macros").begin_object();
+  for (const auto& [id, macro] : manifest.macros) {
+    w.key(id);
+    write_macro(w, macro);
   }
-  json["docs"] = docs;
-  auto resources = [&](const std::map<std::string, PropertyResource>& map, bool in_graph) {
-    Json object = Json::object();
+  w.end_object();
+  w.key("docs").begin_object();
+  for (const auto& [id, doc] : manifest.docs) {
+    w.key(id).begin_object().field("name", doc.name).field("resource_type", "doc");
+    w.field("package_name", doc.package_name).field("path", doc.path);
+    w.field("original_file_path", doc.original_file_path).field("unique_id", doc.unique_id);
+    w.field("block_contents", doc.block_contents).end_object();
+  }
+  w.end_object();
+  auto resources = [&](const char* key, const std::map<std::string, PropertyResource>& map, bool in_graph) {
+    w.key(key).begin_object();
     for (const auto& [id, resource] : map) {
-      object[id] = property_resource_json(resource);
+      w.key(id);
+      write_property_resource(w, resource);
       if (in_graph) add_edges(parents, children, id, resource.depends_on_nodes);
     }
-    return object;
+    w.end_object();
   };
-  json["exposures"] = resources(manifest.exposures, true);
-  json["metrics"] = resources(manifest.metrics, true);
-  json["groups"] = resources(manifest.groups, false);
-  json["selectors"] = to_json(manifest.selectors);
-  Json disabled = Json::object();
+  resources("exposures", manifest.exposures, true);
+  resources("metrics", manifest.metrics, true);
+  resources("groups", manifest.groups, false);
+  w.field("selectors", manifest.selectors);
+  w.key("disabled").begin_object();
   for (const auto& [id, nodes_of_id] : manifest.disabled) {
-    Json list = Json::array();
-    for (const Node& node : nodes_of_id) list.push_back(node_json(node));
-    disabled[id] = list;
+    w.key(id).begin_array();
+    for (const Node& node : nodes_of_id) write_node(w, node);
+    w.end_array();
   }
-  json["disabled"] = disabled;
-  json["semantic_models"] = resources(manifest.semantic_models, true);
-  json["saved_queries"] = resources(manifest.saved_queries, true);
-  Json unit_tests = Json::object();
+  w.end_object();
+  resources("semantic_models", manifest.semantic_models, true);
+  resources("saved_queries", manifest.saved_queries, true);
+  w.key("unit_tests").begin_object();
   for (const auto& [id, node] : manifest.unit_tests) {
-    unit_tests[id] = unit_test_json(node);
+    w.key(id);
+    write_unit_test(w, node);
     add_edges(parents, children, id, node.depends_on_nodes);
   }
-  json["unit_tests"] = unit_tests;
-  json["parent_map"] = sorted_map(parents);
-  json["child_map"] = sorted_map(children);
-  std::map<std::string, std::set<std::string>> groups;
+  w.end_object();
+  w.key("parent_map");
+  write_edge_map(w, parents);
+  w.key("child_map");
+  write_edge_map(w, children);
+  EdgeMap groups;
   for (const auto& [id, node] : manifest.nodes) {
     if (!node.group.empty()) groups[node.group].insert(id);
   }
-  json["group_map"] = sorted_map(groups);
-  json["functions"] = Json::object();
-  return json.dump();
+  w.key("group_map");
+  write_edge_map(w, groups);
+  w.key("functions").begin_object().end_object();
+  w.end_object();
+  return out;
 }
 
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path) {

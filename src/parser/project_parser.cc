@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "common/hashing.h"
 #include "common/strings.h"
@@ -947,9 +948,11 @@ class ProjectParser {
       packages.push_back(root_.name);
       for (const PackageContext& package : packages_) packages.push_back(package.project->name);
     }
-    for (const std::string& package : packages) {
-      for (const auto& [id, node] : manifest_.nodes) {
-        if (matches(node, package)) return id;
+    if (auto candidates = refable_by_name_.find(ref.name); candidates != refable_by_name_.end()) {
+      for (const std::string& package : packages) {
+        for (const Node* node : candidates->second) {
+          if (matches(*node, package)) return node->unique_id;
+        }
       }
     }
     std::string described = ref.package.empty() ? "'" + ref.name + "'" : "'" + ref.package + "." + ref.name + "'";
@@ -979,11 +982,10 @@ class ProjectParser {
 
   std::string resolve_source(const SourceCall& call, const std::string& from_id,
                              const std::string& from_file) {
+    auto found = sources_by_name_.find(call.source_name + "." + call.table_name);
+    if (found != sources_by_name_.end()) return found->second;
     std::vector<std::string> known;
-    for (const auto& [id, source] : manifest_.sources) {
-      if (source.source_name == call.source_name && source.name == call.table_name) return id;
-      known.push_back(source.source_name + "." + source.name);
-    }
+    for (const auto& [name, id] : sources_by_name_) known.push_back(name);
     for (const std::string& id : disabled_sources_) {
       if (id.ends_with("." + call.source_name + "." + call.table_name)) {
         throw KilnError(ErrorKind::Project,
@@ -1015,6 +1017,16 @@ class ProjectParser {
   }
 
   void resolve_dependencies() {
+    // Indexes by name: resolving refs by scanning every node would be quadratic in project size.
+    for (const auto& [id, node] : manifest_.nodes) {
+      if (node.resource_type == ResourceType::Model || node.resource_type == ResourceType::Seed ||
+          node.resource_type == ResourceType::Snapshot) {
+        refable_by_name_[node.name].push_back(&node);
+      }
+    }
+    for (const auto& [id, source] : manifest_.sources) {
+      sources_by_name_.emplace(source.source_name + "." + source.name, id);
+    }
     for (auto& [id, node] : manifest_.nodes) resolve_calls(node, node.package_name, node.original_file_path);
     for (auto& [id, node] : manifest_.unit_tests) resolve_calls(node, node.package_name, node.original_file_path);
     for (auto* group : {&manifest_.exposures, &manifest_.metrics, &manifest_.semantic_models,
@@ -1036,6 +1048,8 @@ class ProjectParser {
   std::map<std::string, const NodePatch*> patch_tests_;
   std::vector<std::unique_ptr<NodePatch>> versioned_patches_;
   std::set<std::string> disabled_sources_;
+  std::unordered_map<std::string, std::vector<const Node*>> refable_by_name_;
+  std::unordered_map<std::string, std::string> sources_by_name_;
 };
 
 }  // namespace

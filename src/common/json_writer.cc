@@ -1,0 +1,149 @@
+#include "common/json_writer.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace kiln {
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  size_t run_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(run_start, i - run_start));
+    run_start = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+        out += buffer;
+      }
+    }
+  }
+  out.append(text.substr(run_start));
+  out += '"';
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!first_.empty()) {
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+  }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  before_value();
+  out_ += '{';
+  first_.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  out_ += '}';
+  first_.pop_back();
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  before_value();
+  out_ += '[';
+  first_.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  out_ += ']';
+  first_.pop_back();
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  before_value();
+  append_json_string(out_, name);
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  before_value();
+  append_json_string(out_, text);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(int64_t number) {
+  before_value();
+  out_ += std::to_string(number);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+  before_value();
+  if (!std::isfinite(number)) {
+    out_ += "null";
+    return *this;
+  }
+  char buffer[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, number);
+    if (std::strtod(buffer, nullptr) == number) break;
+  }
+  out_ += buffer;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+  before_value();
+  out_ += flag ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::nullable(std::string_view text) {
+  return text.empty() ? null() : value(text);
+}
+
+JsonWriter& JsonWriter::strings(const std::vector<std::string>& items) {
+  begin_array();
+  for (const std::string& item : items) value(item);
+  return end_array();
+}
+
+JsonWriter& JsonWriter::value(const Data& data) {
+  switch (data.kind()) {
+    case Data::Kind::Null: return null();
+    case Data::Kind::Bool: return value(data.as_bool());
+    case Data::Kind::Int: return value(data.as_int());
+    case Data::Kind::Float: return value(data.as_float());
+    case Data::Kind::String: return value(std::string_view(data.as_string()));
+    case Data::Kind::List:
+      begin_array();
+      for (const Data& item : data.as_list()) value(item);
+      return end_array();
+    case Data::Kind::Map:
+      begin_object();
+      for (const auto& [k, v] : data.as_map()) {
+        key(k);
+        value(v);
+      }
+      return end_object();
+  }
+  return null();
+}
+
+}  // namespace kiln
