@@ -33,9 +33,11 @@ DEBIAN_PACKAGES=(
   "libgtest-dev=1.12.1-0.2"
   "libgmock-dev=1.12.1-0.2"
   "libbenchmark-dev=1.7.1-1"
+  "libmimalloc-dev=2.0.9+ds-2"
   "python3"
   "python3-jinja2=3.1.2-1+deb12u3"
   "python3-jsonschema=4.10.3-1"
+  "libclang-rt-14-dev=1:14.0.6-12"
   "nodejs"
 )
 

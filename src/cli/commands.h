@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/invocation.h"
 
@@ -14,6 +15,9 @@ int run_clean(Invocation& invocation);
 int run_parse(Invocation& invocation);
 
 struct Manifest;
+struct SelectionFlags;
+int run_ls(Invocation& invocation, const SelectionFlags& flags, const std::string& output,
+           const std::vector<std::string>& output_keys);
 // Loads the project, its packages and target, and parses everything into a manifest.
 Manifest parse_manifest(Invocation& invocation);
 

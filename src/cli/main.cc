@@ -2,9 +2,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/selection.h"
 
 namespace kiln {
 namespace {
@@ -28,6 +30,18 @@ void add_global_flags(CLI::App& app, GlobalFlags& flags) {
   app.add_option("--target-path", flags.target_path, "Directory for artifacts (default: target)");
   app.add_flag("--no-color", flags.no_color, "Never colour the output");
   app.add_flag("-q,--quiet", flags.quiet, "Show errors only");
+}
+
+void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
+  command.add_option("-s,--select,-m,--models", flags.select,
+                     "Select nodes (dbt's selector syntax)");
+  command.add_option("--exclude", flags.exclude, "Leave out nodes");
+  command.add_option("--selector", flags.selector, "A selector from selectors.yml");
+  command
+      .add_option("--indirect-selection", flags.indirect_selection,
+                  "eager, cautious, buildable or empty")
+      ->check(CLI::IsMember({"eager", "cautious", "buildable", "empty"}));
+  command.add_option("--state", flags.state, "Folder with an earlier manifest.json for state:");
 }
 
 int report_error(const KilnError& error) {
@@ -56,6 +70,16 @@ int run(int argc, char** argv) {
   init->add_flag("--skip-profile-setup", skip_profile_setup, "Do not write profiles.yml");
   CLI::App* parse = app.add_subcommand("parse", "Read the project and check its files");
   CLI::App* clean = app.add_subcommand("clean", "Delete the folders listed in clean-targets");
+  SelectionFlags selection;
+  std::string ls_output = "selector";
+  std::vector<std::string> output_keys;
+  CLI::App* ls = app.add_subcommand("ls", "List the resources the selection picks");
+  ls->alias("list");
+  add_selection_flags(*ls, selection);
+  ls->add_option("--resource-type,--resource-types", selection.resource_types,
+                 "Only these types (model, test, source, ...)");
+  ls->add_option("--output,-o", ls_output, "selector, name, path or json")->capture_default_str();
+  ls->add_option("--output-keys", output_keys, "With --output json: the keys to print");
 
   try {
     app.parse(argc, argv);
@@ -83,15 +107,18 @@ int run(int argc, char** argv) {
     return kExitError;
   }
   try {
+    // The command table: each subcommand and what runs it.
+    const std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
+        {debug, [&] { return run_debug(invocation, connection_only); }},
+        {init, [&] { return run_init(invocation, project_name, skip_profile_setup); }},
+        {parse, [&] { return run_parse(invocation); }},
+        {clean, [&] { return run_clean(invocation); }},
+        {ls, [&] { return run_ls(invocation, selection, ls_output, output_keys); }},
+    };
     int code = kExitSuccess;
-    if (debug->parsed())
-      code = run_debug(invocation, connection_only);
-    else if (init->parsed())
-      code = run_init(invocation, project_name, skip_profile_setup);
-    else if (parse->parsed())
-      code = run_parse(invocation);
-    else if (clean->parsed())
-      code = run_clean(invocation);
+    for (const auto& [command, run] : commands) {
+      if (command->parsed()) code = run();
+    }
     events().flush();
     return code;
   } catch (const KilnError& e) {

@@ -1,5 +1,8 @@
+#include <chrono>
+
 #include "adapters/adapter.h"
 #include "cli/commands.h"
+#include "cli/selection.h"
 #include "manifest/manifest_json.h"
 #include "parser/project_parser.h"
 
@@ -62,15 +65,26 @@ Manifest parse_manifest(Invocation& invocation) {
   options.invocation_id = invocation.invocation_id();
   ParseStats stats;
   Manifest manifest = parse_project(project, packages, parse_target, options, &stats);
+  std::string timing;
+  for (const auto& [phase, ms] : stats.phase_ms) {
+    timing += ", " + phase + " " + std::to_string(static_cast<int>(ms)) + " ms";
+  }
   events().debug("Z052", std::to_string(stats.static_files) + " files read statically, " +
-                             std::to_string(stats.rendered_files) + " rendered");
+                             std::to_string(stats.rendered_files) + " rendered" + timing);
   return manifest;
 }
 
 int run_parse(Invocation& invocation) {
-  Manifest manifest = parse_manifest(invocation);
+  Manifest manifest = parse_and_check(invocation).manifest;
   std::filesystem::path path = invocation.target_dir() / "manifest.json";
+  auto start = std::chrono::steady_clock::now();
   write_manifest(manifest, path);
+  events().debug("Z053",
+                 "wrote manifest.json in " +
+                     std::to_string(static_cast<int>(std::chrono::duration<double, std::milli>(
+                                                         std::chrono::steady_clock::now() - start)
+                                                         .count())) +
+                     " ms");
   say("Z050", found_line(manifest));
   say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
   return kExitSuccess;

@@ -174,10 +174,14 @@ ConsoleSink::ConsoleSink(std::FILE* stream, Level min_level, bool use_color, boo
     : stream_(stream), min_level_(min_level), use_color_(use_color), quiet_(quiet) {}
 
 void ConsoleSink::write(const Event& event, const EventContext& context) {
-  if (event.level < min_level_) return;
-  if (quiet_ && event.level < Level::Error) return;
+  if (event.level < min_level_ && !event.is_output) return;
+  if (quiet_ && event.level < Level::Error && !event.is_output) return;
   const std::string& text =
       use_color_ && !event.console_text.empty() ? event.console_text : event.message;
+  if (event.is_output) {
+    std::fputs((text + "\n").c_str(), stream_);
+    return;
+  }
   std::string line = clock_text(context.time) + "  ";
   // Multi-line messages keep their shape; only the first line carries the time.
   line += text;
@@ -193,8 +197,8 @@ JsonSink::JsonSink(std::FILE* stream, Level min_level, bool quiet)
     : stream_(stream), min_level_(min_level), quiet_(quiet) {}
 
 void JsonSink::write(const Event& event, const EventContext& context) {
-  if (event.level < min_level_) return;
-  if (quiet_ && event.level < Level::Error) return;
+  if (event.level < min_level_ && !event.is_output) return;
+  if (quiet_ && event.level < Level::Error && !event.is_output) return;
   std::fputs(json_line(event, context).c_str(), stream_);
 }
 

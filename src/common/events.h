@@ -26,6 +26,9 @@ struct Event {
   std::vector<std::pair<std::string, std::string>> fields;
   // Console styling hint: the text already carries its own colour codes when shown on a TTY.
   std::string console_text;
+  // Command output rather than a log line (`kiln ls` results): printed without the time prefix,
+  // and shown even with --quiet.
+  bool is_output = false;
 };
 
 struct EventContext {

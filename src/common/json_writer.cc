@@ -14,11 +14,21 @@ void append_json_string(std::string& out, std::string_view text) {
     out.append(text.substr(run_start, i - run_start));
     run_start = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default: {
         char buffer[8];
         std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
@@ -126,11 +136,16 @@ JsonWriter& JsonWriter::strings(const std::vector<std::string>& items) {
 
 JsonWriter& JsonWriter::value(const Data& data) {
   switch (data.kind()) {
-    case Data::Kind::Null: return null();
-    case Data::Kind::Bool: return value(data.as_bool());
-    case Data::Kind::Int: return value(data.as_int());
-    case Data::Kind::Float: return value(data.as_float());
-    case Data::Kind::String: return value(std::string_view(data.as_string()));
+    case Data::Kind::Null:
+      return null();
+    case Data::Kind::Bool:
+      return value(data.as_bool());
+    case Data::Kind::Int:
+      return value(data.as_int());
+    case Data::Kind::Float:
+      return value(data.as_float());
+    case Data::Kind::String:
+      return value(std::string_view(data.as_string()));
     case Data::Kind::List:
       begin_array();
       for (const Data& item : data.as_list()) value(item);

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 namespace kiln {
 namespace {
@@ -11,7 +11,11 @@ namespace {
 // Decodes one UTF-8 sequence starting at text[i]; returns its length, or 0 when invalid.
 size_t utf8_length(std::string_view text, size_t i, uint32_t& code_point) {
   unsigned char lead = static_cast<unsigned char>(text[i]);
-  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  size_t length = lead < 0x80           ? 1
+                  : (lead >> 5) == 0x6  ? 2
+                  : (lead >> 4) == 0xE  ? 3
+                  : (lead >> 3) == 0x1E ? 4
+                                        : 0;
   if (length == 0 || i + length > text.size()) return 0;
   code_point = length == 1 ? lead : lead & (0xFF >> (length + 1));
   for (size_t k = 1; k < length; ++k) {
@@ -50,9 +54,8 @@ std::string float_repr(double value) {
     if (exponent >= 0) {
       std::string whole = digits.substr(0, std::min<size_t>(digits.size(), exponent + 1));
       whole.append(exponent + 1 - whole.size(), '0');
-      std::string fraction = digits.size() > static_cast<size_t>(exponent + 1)
-                                 ? digits.substr(exponent + 1)
-                                 : "0";
+      std::string fraction =
+          digits.size() > static_cast<size_t>(exponent + 1) ? digits.substr(exponent + 1) : "0";
       out = whole + "." + fraction;
     } else {
       out = "0." + std::string(-exponent - 1, '0') + digits;
@@ -123,11 +126,16 @@ std::string python_repr(std::string_view text) {
 
 std::string python_repr(const Data& value) {
   switch (value.kind()) {
-    case Data::Kind::Null: return "None";
-    case Data::Kind::Bool: return value.as_bool() ? "True" : "False";
-    case Data::Kind::Int: return std::to_string(value.as_int());
-    case Data::Kind::Float: return float_repr(value.as_float());
-    case Data::Kind::String: return python_repr(value.as_string());
+    case Data::Kind::Null:
+      return "None";
+    case Data::Kind::Bool:
+      return value.as_bool() ? "True" : "False";
+    case Data::Kind::Int:
+      return std::to_string(value.as_int());
+    case Data::Kind::Float:
+      return float_repr(value.as_float());
+    case Data::Kind::String:
+      return python_repr(value.as_string());
     case Data::Kind::List: {
       std::string out = "[";
       bool first = true;

@@ -1,6 +1,8 @@
 #include "manifest/manifest_json.h"
 
 #include <fstream>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -25,7 +27,8 @@ Data from_json(const Json& json) {
     return Data::list(std::move(items));
   }
   Data::Map entries;
-  for (auto it = json.begin(); it != json.end(); ++it) entries.emplace_back(it.key(), from_json(it.value()));
+  for (auto it = json.begin(); it != json.end(); ++it)
+    entries.emplace_back(it.key(), from_json(it.value()));
   return Data::map(std::move(entries));
 }
 
@@ -46,7 +49,9 @@ void write_columns(JsonWriter& w, const std::vector<ColumnDef>& defs) {
   w.begin_object();
   for (const ColumnDef& column : defs) {
     w.key(column.name).begin_object();
-    w.field("name", column.name).field("description", column.description).field("meta", column.meta);
+    w.field("name", column.name)
+        .field("description", column.description)
+        .field("meta", column.meta);
     w.nullable_field("data_type", column.data_type).field("constraints", column.constraints);
     w.key("quote");
     if (column.quote) {
@@ -55,7 +60,11 @@ void write_columns(JsonWriter& w, const std::vector<ColumnDef>& defs) {
       w.null();
     }
     w.strings_field("tags", column.tags);
-    w.key("config").begin_object().field("meta", column.meta).strings_field("tags", column.tags).end_object();
+    w.key("config")
+        .begin_object()
+        .field("meta", column.meta)
+        .strings_field("tags", column.tags)
+        .end_object();
     w.end_object();
   }
   w.end_object();
@@ -72,7 +81,8 @@ void write_refs(JsonWriter& w, const std::vector<RefCall>& calls) {
 
 void write_sources(JsonWriter& w, const std::vector<SourceCall>& calls) {
   w.begin_array();
-  for (const SourceCall& call : calls) w.begin_array().value(call.source_name).value(call.table_name).end_array();
+  for (const SourceCall& call : calls)
+    w.begin_array().value(call.source_name).value(call.table_name).end_array();
   w.end_array();
 }
 
@@ -80,7 +90,8 @@ void write_docs(JsonWriter& w, const Data& docs) {
   const Data* show = docs.find("show");
   const Data* color = docs.find("node_color");
   w.begin_object().field("show", show && show->is_bool() ? show->as_bool() : true);
-  w.nullable_field("node_color", color && color->is_string() ? color->as_string() : "").end_object();
+  w.nullable_field("node_color", color && color->is_string() ? color->as_string() : "")
+      .end_object();
 }
 
 void write_contract(JsonWriter& w, const Data& contract) {
@@ -101,7 +112,7 @@ void write_node(JsonWriter& w, const Node& node) {
   w.strings_field("fqn", node.fqn).field("alias", node.alias);
   w.key("checksum");
   write_checksum(w, node.checksum);
-  w.field("config", normalize_hooks(node.config)).strings_field("tags", node.tags);
+  w.field("config", node.config).strings_field("tags", node.tags);
   w.field("description", node.description);
   w.key("columns");
   write_columns(w, node.columns);
@@ -143,7 +154,8 @@ void write_node(JsonWriter& w, const Node& node) {
   }
   if (node.resource_type == ResourceType::Snapshot) w.null_field("defer_relation");
   if (node.test_metadata) {
-    w.nullable_field("column_name", node.column_name).nullable_field("file_key_name", node.file_key_name);
+    w.nullable_field("column_name", node.column_name)
+        .nullable_field("file_key_name", node.file_key_name);
     w.nullable_field("attached_node", node.attached_node);
     w.key("test_metadata").begin_object().field("name", node.test_metadata->name);
     w.field("kwargs", node.test_metadata->kwargs);
@@ -179,9 +191,13 @@ void write_unit_test(JsonWriter& w, const Node& node) {
   w.key("expect");
   const Data* expect = node.unit_test.find("expect");
   write_fixture(w, expect && expect->is_map() ? *expect : Data::map(), false);
-  w.field("name", node.name).field("resource_type", "unit_test").field("package_name", node.package_name);
+  w.field("name", node.name)
+      .field("resource_type", "unit_test")
+      .field("package_name", node.package_name);
   w.field("path", node.path).field("original_file_path", node.original_file_path);
-  w.field("unique_id", node.unique_id).strings_field("fqn", node.fqn).field("description", node.description);
+  w.field("unique_id", node.unique_id)
+      .strings_field("fqn", node.fqn)
+      .field("description", node.description);
   w.key("overrides");
   if (const Data* overrides = node.unit_test.find("overrides"); overrides && overrides->is_map()) {
     w.begin_object();
@@ -196,14 +212,21 @@ void write_unit_test(JsonWriter& w, const Node& node) {
   w.strings_field("nodes", node.depends_on_nodes).end_object();
   w.key("config").begin_object().strings_field("tags", node.tags).field("meta", node.meta);
   w.field("enabled", true).end_object();
-  w.null_field("schema").field("created_at", node.created_at).null_field("versions").null_field("version");
+  w.null_field("schema")
+      .field("created_at", node.created_at)
+      .null_field("versions")
+      .null_field("version");
   w.end_object();
 }
 
 void write_source(JsonWriter& w, const SourceDefinition& source) {
   w.begin_object();
-  w.nullable_field("database", source.database).field("schema", source.schema).field("name", source.name);
-  w.field("resource_type", "source").field("package_name", source.package_name).field("path", source.path);
+  w.nullable_field("database", source.database)
+      .field("schema", source.schema)
+      .field("name", source.name);
+  w.field("resource_type", "source")
+      .field("package_name", source.package_name)
+      .field("path", source.path);
   w.field("original_file_path", source.original_file_path).field("unique_id", source.unique_id);
   w.strings_field("fqn", source.fqn).field("source_name", source.source_name);
   w.field("source_description", source.source_description).field("loader", source.loader);
@@ -242,17 +265,24 @@ void write_source(JsonWriter& w, const SourceDefinition& source) {
   w.null_field("external").field("description", source.description);
   w.key("columns");
   write_columns(w, source.columns);
-  w.field("meta", source.meta).field("source_meta", source.source_meta).strings_field("tags", source.tags);
+  w.field("meta", source.meta)
+      .field("source_meta", source.source_meta)
+      .strings_field("tags", source.tags);
   w.field("config", source.config).null_field("patch_path");
-  w.field("unrendered_config", source.unrendered_config).nullable_field("relation_name", source.relation_name);
-  w.field("created_at", source.created_at).null_field("unrendered_database").null_field("unrendered_schema");
+  w.field("unrendered_config", source.unrendered_config)
+      .nullable_field("relation_name", source.relation_name);
+  w.field("created_at", source.created_at)
+      .null_field("unrendered_database")
+      .null_field("unrendered_schema");
   w.key("doc_blocks").begin_array().end_array();
   w.end_object();
 }
 
 void write_macro(JsonWriter& w, const Macro& macro) {
   w.begin_object();
-  w.field("name", macro.name).field("resource_type", "macro").field("package_name", macro.package_name);
+  w.field("name", macro.name)
+      .field("resource_type", "macro")
+      .field("package_name", macro.package_name);
   w.field("path", macro.path).field("original_file_path", macro.original_file_path);
   w.field("unique_id", macro.unique_id).field("macro_sql", macro.macro_sql);
   w.key("depends_on").begin_object().strings_field("macros", macro.depends_on_macros).end_object();
@@ -279,7 +309,8 @@ void write_property_resource(JsonWriter& w, const PropertyResource& resource) {
       {ResourceType::Metric,
        {"description", "label", "type", "type_params", "filter", "time_granularity"}},
       {ResourceType::SemanticModel,
-       {"description", "label", "defaults", "entities", "measures", "dimensions", "primary_entity"}},
+       {"description", "label", "defaults", "entities", "measures", "dimensions",
+        "primary_entity"}},
       {ResourceType::SavedQuery, {"query_params", "exports", "description", "label"}},
   };
   w.begin_object();
@@ -298,7 +329,8 @@ void write_property_resource(JsonWriter& w, const PropertyResource& resource) {
     w.key("refs");
     write_refs(w, resource.refs);
     w.field("created_at", resource.created_at);
-    if (resource.resource_type == ResourceType::Exposure || resource.resource_type == ResourceType::Metric) {
+    if (resource.resource_type == ResourceType::Exposure ||
+        resource.resource_type == ResourceType::Metric) {
       w.field("meta", resource.meta).strings_field("tags", resource.tags);
       w.key("sources");
       write_sources(w, resource.sources);
@@ -336,41 +368,26 @@ void write_edge_map(JsonWriter& w, const EdgeMap& map) {
 
 }  // namespace
 
-Data normalize_hooks(const Data& config) {
-  const Data* pre = config.find("pre-hook");
-  const Data* post = config.find("post-hook");
-  if (!pre && !post) return config;
-  Data out = config;
-  for (const char* key : {"pre-hook", "post-hook"}) {
-    const Data* hooks = config.find(key);
-    if (!hooks) continue;
-    Data::List normalized;
-    Data::List items = hooks->is_list() ? hooks->as_list() : Data::List{*hooks};
-    for (const Data& hook : items) {
-      if (hook.is_null()) continue;
-      const Data* sql = hook.is_map() ? hook.find("sql") : nullptr;
-      const Data* transaction = hook.is_map() ? hook.find("transaction") : nullptr;
-      normalized.push_back(Data::map(
-          {{"sql", Data::string(hook.is_map() ? (sql ? sql->scalar_text() : "") : hook.scalar_text())},
-           {"transaction", transaction && transaction->is_bool() ? *transaction : Data::boolean(true)},
-           {"index", Data::null()}}));
-    }
-    out.set(key, Data::list(std::move(normalized)));
-  }
-  return out;
-}
+namespace {
 
-std::string manifest_to_json(const Manifest& manifest) {
+// Writes the manifest through `sink` in pieces of about a megabyte, so a 60 MB manifest never
+// sits in memory whole.
+void write_manifest_json(const Manifest& manifest, const std::function<void(std::string&)>& sink) {
   std::string out;
-  out.reserve(4096 + manifest.nodes.size() * 2048);
+  out.reserve(2 << 20);
   JsonWriter w(out);
+  auto maybe_flush = [&] {
+    if (out.size() >= (1 << 20)) sink(out);
+  };
   const ManifestMetadata& meta = manifest.metadata;
   w.begin_object();
   w.key("metadata").begin_object();
   w.field("dbt_schema_version", meta.dbt_schema_version).field("dbt_version", meta.dbt_version);
   w.field("generated_at", meta.generated_at).nullable_field("invocation_id", meta.invocation_id);
   w.nullable_field("invocation_started_at", meta.generated_at).field("env", meta.env);
-  w.field("project_name", meta.project_name).field("project_id", meta.project_id).null_field("user_id");
+  w.field("project_name", meta.project_name)
+      .field("project_id", meta.project_id)
+      .null_field("user_id");
   w.field("send_anonymous_usage_stats", false).field("adapter_type", meta.adapter_type);
   w.key("quoting").begin_object().field("database", true).field("schema", true);
   w.field("identifier", true).null_field("column").end_object();
@@ -383,6 +400,7 @@ std::string manifest_to_json(const Manifest& manifest) {
     w.key(id);
     write_node(w, node);
     add_edges(parents, children, id, node.depends_on_nodes);
+    maybe_flush();
   }
   w.end_object();
   w.key("sources").begin_object();
@@ -406,7 +424,8 @@ std::string manifest_to_json(const Manifest& manifest) {
     w.field("block_contents", doc.block_contents).end_object();
   }
   w.end_object();
-  auto resources = [&](const char* key, const std::map<std::string, PropertyResource>& map, bool in_graph) {
+  auto resources = [&](const char* key, const std::map<std::string, PropertyResource>& map,
+                       bool in_graph) {
     w.key(key).begin_object();
     for (const auto& [id, resource] : map) {
       w.key(id);
@@ -447,7 +466,39 @@ std::string manifest_to_json(const Manifest& manifest) {
   write_edge_map(w, groups);
   w.key("functions").begin_object().end_object();
   w.end_object();
+  sink(out);
+}
+
+}  // namespace
+
+std::string resource_to_json(const Manifest& manifest, const std::string& unique_id) {
+  std::string out;
+  JsonWriter w(out);
+  if (auto it = manifest.nodes.find(unique_id); it != manifest.nodes.end()) {
+    write_node(w, it->second);
+  } else if (auto source = manifest.sources.find(unique_id); source != manifest.sources.end()) {
+    write_source(w, source->second);
+  } else if (auto unit = manifest.unit_tests.find(unique_id); unit != manifest.unit_tests.end()) {
+    write_unit_test(w, unit->second);
+  } else {
+    for (const auto* group : {&manifest.exposures, &manifest.metrics, &manifest.semantic_models,
+                              &manifest.saved_queries, &manifest.groups}) {
+      if (auto found = group->find(unique_id); found != group->end()) {
+        write_property_resource(w, found->second);
+        break;
+      }
+    }
+  }
   return out;
+}
+
+std::string manifest_to_json(const Manifest& manifest) {
+  std::string all;
+  write_manifest_json(manifest, [&](std::string& piece) {
+    all += piece;
+    piece.clear();
+  });
+  return all;
 }
 
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path) {
@@ -457,7 +508,10 @@ void write_manifest(const Manifest& manifest, const std::filesystem::path& path)
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << manifest_to_json(manifest);
+    write_manifest_json(manifest, [&](std::string& piece) {
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      piece.clear();
+    });
     if (!out) throw KilnError(ErrorKind::Io, "cannot write " + temporary.string());
   }
   std::filesystem::rename(temporary, path, ec);
@@ -483,7 +537,8 @@ std::vector<std::string> strings_of(const Json& json, const char* key) {
 
 Node node_from_json(const Json& json) {
   Node node;
-  node.resource_type = parse_resource_type(text_of(json, "resource_type")).value_or(ResourceType::Model);
+  node.resource_type =
+      parse_resource_type(text_of(json, "resource_type")).value_or(ResourceType::Model);
   node.unique_id = text_of(json, "unique_id");
   node.name = text_of(json, "name");
   node.package_name = text_of(json, "package_name");
@@ -496,7 +551,8 @@ Node node_from_json(const Json& json) {
   node.alias = text_of(json, "alias");
   node.relation_name = text_of(json, "relation_name");
   if (json.contains("config")) node.config = from_json(json["config"]);
-  if (json.contains("unrendered_config")) node.unrendered_config = from_json(json["unrendered_config"]);
+  if (json.contains("unrendered_config"))
+    node.unrendered_config = from_json(json["unrendered_config"]);
   node.tags = strings_of(json, "tags");
   if (json.contains("meta")) node.meta = from_json(json["meta"]);
   node.description = text_of(json, "description");
@@ -506,6 +562,9 @@ Node node_from_json(const Json& json) {
       column.name = text_of(it.value(), "name");
       column.description = text_of(it.value(), "description");
       column.data_type = text_of(it.value(), "data_type");
+      if (it.value().contains("constraints"))
+        column.constraints = from_json(it.value()["constraints"]);
+      if (it.value().contains("meta")) column.meta = from_json(it.value()["meta"]);
       node.columns.push_back(std::move(column));
     }
   }
@@ -533,6 +592,11 @@ Node node_from_json(const Json& json) {
     if (metadata->contains("kwargs")) test.kwargs = from_json((*metadata)["kwargs"]);
     node.test_metadata = std::move(test);
   }
+  if (json.contains("constraints")) node.constraints = from_json(json["constraints"]);
+  if (json.contains("docs")) node.docs = from_json(json["docs"]);
+  if (auto latest = json.find("latest_version"); latest != json.end() && !latest->is_null()) {
+    node.latest_version = latest->is_string() ? latest->get<std::string>() : latest->dump();
+  }
   node.column_name = text_of(json, "column_name");
   node.attached_node = text_of(json, "attached_node");
   return node;
@@ -546,9 +610,14 @@ Manifest read_manifest(const std::filesystem::path& path) {
     throw KilnError(ErrorKind::Io, "cannot read " + path.string(), {path.string()},
                     "point --state at the target folder of an earlier run");
   }
-  Json json = Json::parse(in, nullptr, false);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_manifest_json(text, path.string());
+}
+
+Manifest parse_manifest_json(std::string_view text, const std::string& display_name) {
+  Json json = Json::parse(text, nullptr, false);
   if (json.is_discarded() || !json.is_object() || !json.contains("nodes")) {
-    throw KilnError(ErrorKind::Project, path.string() + " is not a manifest.json", {path.string()},
+    throw KilnError(ErrorKind::Project, display_name + " is not a manifest.json", {display_name},
                     "point --state at the target folder of an earlier run");
   }
   Manifest manifest;
@@ -579,8 +648,15 @@ Manifest read_manifest(const std::filesystem::path& path) {
       source.relation_name = text_of(s, "relation_name");
       source.description = text_of(s, "description");
       source.loaded_at_field = text_of(s, "loaded_at_field");
+      source.loaded_at_query = text_of(s, "loaded_at_query");
+      source.loader = text_of(s, "loader");
+      source.source_description = text_of(s, "source_description");
       if (s.contains("freshness")) source.freshness = from_json(s["freshness"]);
+      if (s.contains("quoting")) source.quoting = from_json(s["quoting"]);
       if (s.contains("config")) source.config = from_json(s["config"]);
+      if (s.contains("unrendered_config"))
+        source.unrendered_config = from_json(s["unrendered_config"]);
+      if (s.contains("meta")) source.meta = from_json(s["meta"]);
       source.tags = strings_of(s, "tags");
       manifest.sources.emplace(it.key(), std::move(source));
     }
@@ -594,7 +670,8 @@ Manifest read_manifest(const std::filesystem::path& path) {
       macro.path = text_of(it.value(), "path");
       macro.original_file_path = text_of(it.value(), "original_file_path");
       macro.macro_sql = text_of(it.value(), "macro_sql");
-      if (auto depends = it.value().find("depends_on"); depends != it.value().end() && depends->is_object()) {
+      if (auto depends = it.value().find("depends_on");
+          depends != it.value().end() && depends->is_object()) {
         macro.depends_on_macros = strings_of(*depends, "macros");
       }
       manifest.macros.emplace(it.key(), std::move(macro));

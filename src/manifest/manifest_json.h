@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "manifest/manifest.h"
 
@@ -12,6 +13,9 @@ namespace kiln {
 // give the same bytes apart from the timestamps and invocation id.
 std::string manifest_to_json(const Manifest& manifest);
 
+// The manifest.json entry of one resource (node, source, exposure, ...), or "" if there is none.
+std::string resource_to_json(const Manifest& manifest, const std::string& unique_id);
+
 // Writes atomically (a temporary file renamed over the old one), so a reader never sees half a
 // manifest. Throws KilnError(Io).
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path);
@@ -19,8 +23,6 @@ void write_manifest(const Manifest& manifest, const std::filesystem::path& path)
 // Reads a manifest.json written by kiln or dbt (for --state and --defer). Fields kiln does not
 // model are dropped. Throws KilnError naming the file when it is not a manifest.
 Manifest read_manifest(const std::filesystem::path& path);
-
-// Config values as the manifest stores them: hooks become {sql, transaction, index} objects.
-Data normalize_hooks(const Data& config);
+Manifest parse_manifest_json(std::string_view text, const std::string& display_name);
 
 }  // namespace kiln

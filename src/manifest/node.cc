@@ -41,4 +41,30 @@ std::optional<ResourceType> parse_resource_type(std::string_view name) {
   return std::nullopt;
 }
 
+Data normalize_hooks(const Data& config) {
+  const Data* pre = config.find("pre-hook");
+  const Data* post = config.find("post-hook");
+  if (!pre && !post) return config;
+  Data out = config;
+  for (const char* key : {"pre-hook", "post-hook"}) {
+    const Data* hooks = config.find(key);
+    if (!hooks) continue;
+    Data::List normalized;
+    Data::List items = hooks->is_list() ? hooks->as_list() : Data::List{*hooks};
+    for (const Data& hook : items) {
+      if (hook.is_null()) continue;
+      const Data* sql = hook.is_map() ? hook.find("sql") : nullptr;
+      const Data* transaction = hook.is_map() ? hook.find("transaction") : nullptr;
+      normalized.push_back(Data::map(
+          {{"sql",
+            Data::string(hook.is_map() ? (sql ? sql->scalar_text() : "") : hook.scalar_text())},
+           {"transaction",
+            transaction && transaction->is_bool() ? *transaction : Data::boolean(true)},
+           {"index", Data::null()}}));
+    }
+    out.set(key, Data::list(std::move(normalized)));
+  }
+  return out;
+}
+
 }  // namespace kiln

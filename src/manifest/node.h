@@ -205,4 +205,8 @@ struct PropertyResource {
   double created_at = 0;
 };
 
+// Config values as the manifest stores them: hooks ("pre-hook", "post-hook"), written as strings
+// or {sql, transaction} mappings, become {sql, transaction, index} objects.
+Data normalize_hooks(const Data& config);
+
 }  // namespace kiln

@@ -32,7 +32,9 @@ struct Tag {
   std::string rest;  // text after the keyword, trimmed
 };
 
-bool is_identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_identifier_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // Finds the end of a tag that starts at `begin` ("{%"), skipping over string literals so that a
 // "%}" inside quotes does not end it. Returns npos when the tag never closes.
@@ -68,8 +70,10 @@ Tag read_tag(std::string_view text, size_t begin, size_t end) {
   while (i < inner.size() && is_identifier_char(inner[i])) ++i;
   tag.keyword = std::string(inner.substr(start, i - start));
   std::string_view rest = inner.substr(i);
-  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
-  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back()))) rest.remove_suffix(1);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front())))
+    rest.remove_prefix(1);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back())))
+    rest.remove_suffix(1);
   tag.rest = std::string(rest);
   return tag;
 }
@@ -124,7 +128,8 @@ std::vector<TopLevelBlock> extract_blocks(std::string_view text, const std::stri
       while (true) {
         size_t candidate = text.find("{%", search);
         if (candidate == std::string_view::npos) {
-          fail(text, file_name, next, "{% raw %} block is never closed", "end it with {% endraw %}");
+          fail(text, file_name, next, "{% raw %} block is never closed",
+               "end it with {% endraw %}");
         }
         size_t candidate_end = find_tag_end(text, candidate);
         if (candidate_end == std::string_view::npos) {
@@ -144,8 +149,8 @@ std::vector<TopLevelBlock> extract_blocks(std::string_view text, const std::stri
         open = &open_tag;
         depth = 1;
       } else if (tag.keyword.starts_with("end") && is_wanted(tag.keyword.substr(3))) {
-        fail(text, file_name, next, "{% " + tag.keyword + " %} has no opening {% " +
-                                        tag.keyword.substr(3) + " %}",
+        fail(text, file_name, next,
+             "{% " + tag.keyword + " %} has no opening {% " + tag.keyword.substr(3) + " %}",
              "remove it, or open the block before it");
       }
       continue;

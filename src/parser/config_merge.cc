@@ -7,22 +7,76 @@
 namespace kiln {
 namespace {
 
-constexpr std::string_view kUpdateKeys[] = {
-    "meta", "docs", "persist_docs", "quoting", "column_types", "contract", "grants"};
+constexpr std::string_view kUpdateKeys[] = {"meta",         "docs",     "persist_docs", "quoting",
+                                            "column_types", "contract", "grants"};
 
-constexpr std::string_view kKnownConfigKeys[] = {
-    "materialized", "enabled", "tags", "meta", "schema", "database", "alias", "pre-hook",
-    "post-hook", "pre_hook", "post_hook", "persist_docs", "quoting", "column_types",
-    "full_refresh", "unique_key", "on_schema_change", "on_configuration_change",
-    "incremental_strategy", "incremental_predicates", "grants", "packages", "docs", "contract",
-    "event_time", "batch_size", "lookback", "begin", "concurrent_batches", "access", "group",
-    "sql_header", "indexes", "severity", "warn_if", "error_if", "where", "limit", "fail_calc",
-    "store_failures", "store_failures_as", "strategy", "target_schema", "target_database",
-    "updated_at", "check_cols", "snapshot_meta_column_names", "dbt_valid_to_current",
-    "hard_deletes", "invalidate_hard_deletes", "quote_columns", "delimiter", "loaded_at_field",
-    "loaded_at_query", "freshness", "transient", "copy_grants", "file_format", "location",
-    "partition_by", "cluster_by", "unlogged", "sort", "dist", "predicates",
-    "microbatch", "static_analysis"};
+constexpr std::string_view kKnownConfigKeys[] = {"materialized",
+                                                 "enabled",
+                                                 "tags",
+                                                 "meta",
+                                                 "schema",
+                                                 "database",
+                                                 "alias",
+                                                 "pre-hook",
+                                                 "post-hook",
+                                                 "pre_hook",
+                                                 "post_hook",
+                                                 "persist_docs",
+                                                 "quoting",
+                                                 "column_types",
+                                                 "full_refresh",
+                                                 "unique_key",
+                                                 "on_schema_change",
+                                                 "on_configuration_change",
+                                                 "incremental_strategy",
+                                                 "incremental_predicates",
+                                                 "grants",
+                                                 "packages",
+                                                 "docs",
+                                                 "contract",
+                                                 "event_time",
+                                                 "batch_size",
+                                                 "lookback",
+                                                 "begin",
+                                                 "concurrent_batches",
+                                                 "access",
+                                                 "group",
+                                                 "sql_header",
+                                                 "indexes",
+                                                 "severity",
+                                                 "warn_if",
+                                                 "error_if",
+                                                 "where",
+                                                 "limit",
+                                                 "fail_calc",
+                                                 "store_failures",
+                                                 "store_failures_as",
+                                                 "strategy",
+                                                 "target_schema",
+                                                 "target_database",
+                                                 "updated_at",
+                                                 "check_cols",
+                                                 "snapshot_meta_column_names",
+                                                 "dbt_valid_to_current",
+                                                 "hard_deletes",
+                                                 "invalidate_hard_deletes",
+                                                 "quote_columns",
+                                                 "delimiter",
+                                                 "loaded_at_field",
+                                                 "loaded_at_query",
+                                                 "freshness",
+                                                 "transient",
+                                                 "copy_grants",
+                                                 "file_format",
+                                                 "location",
+                                                 "partition_by",
+                                                 "cluster_by",
+                                                 "unlogged",
+                                                 "sort",
+                                                 "dist",
+                                                 "predicates",
+                                                 "microbatch",
+                                                 "static_analysis"};
 
 std::string without_plus(const std::string& key) {
   return !key.empty() && key[0] == '+' ? key.substr(1) : key;
@@ -68,7 +122,8 @@ void merge_config(Data& base, const Data& overlay) {
     } else if (existing && existing->is_map() && value.is_map() &&
                std::find(std::begin(kUpdateKeys), std::end(kUpdateKeys), key) !=
                    std::end(kUpdateKeys)) {
-      for (const auto& [inner_key, inner_value] : value.as_map()) existing->set(inner_key, inner_value);
+      for (const auto& [inner_key, inner_value] : value.as_map())
+        existing->set(inner_key, inner_value);
     } else {
       base.set(key, value);
     }

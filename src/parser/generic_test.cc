@@ -14,8 +14,8 @@ namespace {
 
 // Keys that, written among a test's arguments, are config rather than arguments.
 constexpr std::array<const char*, 14> kConfigArguments = {
-    "severity", "tags",          "enabled",           "where", "limit",    "warn_if", "error_if",
-    "fail_calc", "store_failures", "store_failures_as", "meta", "database", "schema",  "alias"};
+    "severity",  "tags",           "enabled",           "where", "limit",    "warn_if", "error_if",
+    "fail_calc", "store_failures", "store_failures_as", "meta",  "database", "schema",  "alias"};
 
 [[noreturn]] void fail(const Data& at, std::string message, std::string hint = {}) {
   throw KilnError(ErrorKind::Project, std::move(message), at.location(), std::move(hint));
@@ -141,9 +141,10 @@ std::pair<std::string, std::string> synthesize_test_names(const std::string& tes
 
 std::string test_unique_id_hash(const std::string& name, const std::string& namespace_,
                                 const std::string& test_name, const Data& kwargs) {
-  Data metadata = Data::map({{"namespace", namespace_.empty() ? Data::null() : Data::string(namespace_)},
-                             {"name", Data::string(test_name)},
-                             {"kwargs", kwargs}});
+  Data metadata =
+      Data::map({{"namespace", namespace_.empty() ? Data::null() : Data::string(namespace_)},
+                 {"name", Data::string(test_name)},
+                 {"kwargs", kwargs}});
   std::string digest = md5_hex(name + hashable_repr(metadata));
   return digest.substr(digest.size() - 10);
 }
@@ -168,7 +169,8 @@ GenericTest build_generic_test(const Data& definition, const TestTarget& target,
         fail(definition,
              "a test entry must have exactly one key, the test's name, found " +
                  std::to_string(definition.as_map().size()),
-             "indent the test's arguments under its name, e.g. `- accepted_values: {values: [a, b]}`");
+             "indent the test's arguments under its name, e.g. `- accepted_values: {values: [a, "
+             "b]}`");
       }
       const auto& [name, value] = definition.as_map().front();
       full_test_name = name;
@@ -193,7 +195,8 @@ GenericTest build_generic_test(const Data& definition, const TestTarget& target,
   size_t dot = full_test_name.find('.');
   test.test_name = dot == std::string::npos ? full_test_name : full_test_name.substr(dot + 1);
   test.namespace_ = dot == std::string::npos ? "" : full_test_name.substr(0, dot);
-  if (!is_identifier(test.test_name) || (dot != std::string::npos && !is_identifier(test.namespace_))) {
+  if (!is_identifier(test.test_name) ||
+      (dot != std::string::npos && !is_identifier(test.namespace_))) {
     fail(definition, "'" + full_test_name + "' is not a valid test name",
          "use a macro name such as not_null or dbt_utils.expression_is_true");
   }
@@ -226,7 +229,8 @@ GenericTest build_generic_test(const Data& definition, const TestTarget& target,
   for (const char* key : kConfigArguments) {
     const Data* value = args.find(key);
     if (value && nested && nested->find(key)) {
-      fail(*value, "test config '" + std::string(key) + "' is given both as an argument and under 'config'",
+      fail(*value,
+           "test config '" + std::string(key) + "' is given both as an argument and under 'config'",
            "keep only the one under 'config'");
     }
     if (!value && nested && nested->is_map()) value = nested->find(key);
@@ -258,8 +262,8 @@ GenericTest build_generic_test(const Data& definition, const TestTarget& target,
   if (!custom_name.empty()) {
     test.full_name = test.short_name = custom_name;
   } else {
-    std::string type = target.kind == TestTarget::Kind::Source ? "source_" + test.test_name
-                                                                : test.test_name;
+    std::string type =
+        target.kind == TestTarget::Kind::Source ? "source_" + test.test_name : test.test_name;
     if (!test.namespace_.empty()) type = test.namespace_ + "_" + type;
     std::string target_name = target.name;
     if (target.kind == TestTarget::Kind::Source) {
@@ -278,8 +282,8 @@ GenericTest build_generic_test(const Data& definition, const TestTarget& target,
   if (!test.config.as_map().empty()) {
     std::vector<std::string> settings;
     for (const auto& [key, value] : test.config.as_map()) {
-      std::string text = value.is_string() ? double_quoted_config_string(value.as_string())
-                                           : python_str(value);
+      std::string text =
+          value.is_string() ? double_quoted_config_string(value.as_string()) : python_str(value);
       settings.push_back(key + "=" + text);
     }
     test.raw_code += "{{ config(" + join(settings, ",") + ") }}";

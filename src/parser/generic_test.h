@@ -27,13 +27,13 @@ struct GenericTest {
   std::string namespace_;  // "dbt_utils" for dbt_utils.expression_is_true, else ""
   Data kwargs = Data::map();
   Data config = Data::map();
-  std::string full_name;   // "accepted_values_orders_status__placed__shipped"
-  std::string short_name;  // == full_name unless too long
-  std::string hash;        // the 10-character suffix of the unique id
-  std::string raw_code;    // "{{ test_accepted_values(**_dbt_generic_test_kwargs) }}"
-  std::vector<RefCall> refs;        // the target, and refs in arguments (relationships' `to`)
+  std::string full_name;      // "accepted_values_orders_status__placed__shipped"
+  std::string short_name;     // == full_name unless too long
+  std::string hash;           // the 10-character suffix of the unique id
+  std::string raw_code;       // "{{ test_accepted_values(**_dbt_generic_test_kwargs) }}"
+  std::vector<RefCall> refs;  // the target, and refs in arguments (relationships' `to`)
   std::vector<SourceCall> sources;
-  std::string macro_name() const;   // "test_accepted_values", "dbt_utils.test_..."
+  std::string macro_name() const;  // "test_accepted_values", "dbt_utils.test_..."
 };
 
 // `definition` is the YAML entry: "unique", {not_null: {config: ...}}, {accepted_values:

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "common/hashing.h"
+#include "common/parallel.h"
 #include "common/strings.h"
 #include "parser/block_extractor.h"
 #include "parser/config_merge.h"
@@ -29,7 +30,8 @@ std::string now_iso8601() {
   std::tm parts{};
   gmtime_r(&seconds, &parts);
   auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+      1000000;
   char buffer[40];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
   char out[64];
@@ -143,13 +145,20 @@ Data default_config(ResourceType type) {
 // Which dbt_project.yml tree configures a resource type.
 const char* tree_key(ResourceType type) {
   switch (type) {
-    case ResourceType::Seed: return "seeds";
-    case ResourceType::Snapshot: return "snapshots";
-    case ResourceType::Test: return "data_tests";
-    case ResourceType::Analysis: return "analyses";
-    case ResourceType::UnitTest: return "unit_tests";
-    case ResourceType::Source: return "sources";
-    default: return "models";
+    case ResourceType::Seed:
+      return "seeds";
+    case ResourceType::Snapshot:
+      return "snapshots";
+    case ResourceType::Test:
+      return "data_tests";
+    case ResourceType::Analysis:
+      return "analyses";
+    case ResourceType::UnitTest:
+      return "unit_tests";
+    case ResourceType::Source:
+      return "sources";
+    default:
+      return "models";
   }
 }
 
@@ -161,8 +170,8 @@ struct PackageContext {
 
 class ProjectParser {
  public:
-  ProjectParser(const Project& root, const std::vector<Project>& packages, const ParseTarget& target,
-                const ParseOptions& options)
+  ProjectParser(const Project& root, const std::vector<Project>& packages,
+                const ParseTarget& target, const ParseOptions& options)
       : root_(root), target_(target), options_(options) {
     packages_.push_back({&root, true, {}});
     for (const Project& package : packages) packages_.push_back({&package, false, {}});
@@ -178,13 +187,25 @@ class ProjectParser {
     manifest_.metadata.dbt_version = "1.9.0";
     created_at_ = unix_now();
 
+    auto start = std::chrono::steady_clock::now();
+    auto phase = [&](const char* name) {
+      auto now = std::chrono::steady_clock::now();
+      stats_.phase_ms.emplace_back(name,
+                                   std::chrono::duration<double, std::milli>(now - start).count());
+      start = now;
+    };
     for (PackageContext& package : packages_) read_package_files(package);
+    phase("read files");
     for (PackageContext& package : packages_) apply_properties(package);
+    phase("apply properties");
     for (auto& [id, node] : manifest_.nodes) finish_node(node);
+    phase("resolve configs");
     for (PackageContext& package : packages_) add_generic_tests(package);
     for (PackageContext& package : packages_) add_unit_tests(package);
+    phase("generic tests");
     move_disabled_nodes();
     resolve_dependencies();
+    phase("resolve dependencies");
     if (stats) *stats = stats_;
     return std::move(manifest_);
   }
@@ -192,13 +213,49 @@ class ProjectParser {
  private:
   // ---- Files -------------------------------------------------------------------------------
 
+  // What reading one file produced, computed in parallel before nodes are built in file order.
+  struct FileContents {
+    std::string text;
+    std::string checksum;
+    StaticExtraction extraction;
+    Data document;  // property files
+  };
+
   void read_package_files(PackageContext& package) {
     const Project& project = *package.project;
     ProjectFiles files = discover_files(project);
+
+    // Reading, hashing, static extraction and YAML parsing are independent per file: spread them
+    // over the cores. Building nodes stays sequential and in file order, so ids, errors and the
+    // manifest come out the same on every run.
+    std::vector<const ProjectFile*> sql_files;
+    for (const auto* group : {&files.models, &files.tests, &files.analyses}) {
+      for (const ProjectFile& file : *group) sql_files.push_back(&file);
+    }
+    std::vector<FileContents> sql_contents(sql_files.size());
+    std::vector<FileContents> property_contents(files.properties.size());
+    size_t total = sql_files.size() + files.properties.size();
+    parallel_for(total, [&](size_t i) {
+      if (i < sql_files.size()) {
+        const ProjectFile& file = *sql_files[i];
+        FileContents& contents = sql_contents[i];
+        contents.text = read_text_file(file.absolute_path, file.relative_path);
+        contents.checksum = sha256_hex(contents.text);
+        if (!file.relative_path.ends_with(".py"))
+          contents.extraction = extract_static(contents.text);
+      } else {
+        const ProjectFile& file = files.properties[i - sql_files.size()];
+        property_contents[i - sql_files.size()].document =
+            read_yaml_file(file.absolute_path, file.relative_path);
+      }
+    });
+    std::map<const ProjectFile*, FileContents*> contents_of;
+    for (size_t i = 0; i < sql_files.size(); ++i) contents_of[sql_files[i]] = &sql_contents[i];
+
     for (const ProjectFile& file : files.macros) read_macro_file(project, file);
     for (const ProjectFile& file : files.docs) read_docs_file(project, file);
     for (const ProjectFile& file : files.models) {
-      add_sql_node(package, ResourceType::Model, file, project.model_paths);
+      add_sql_node(package, ResourceType::Model, file, project.model_paths, *contents_of[&file]);
     }
     for (const ProjectFile& file : files.seeds) add_seed(package, file);
     for (const ProjectFile& file : files.snapshots) read_snapshot_file(package, file);
@@ -207,16 +264,16 @@ class ProjectParser {
       if (within.starts_with("generic/")) {
         read_macro_file(project, file);
       } else {
-        add_sql_node(package, ResourceType::Test, file, project.test_paths);
+        add_sql_node(package, ResourceType::Test, file, project.test_paths, *contents_of[&file]);
       }
     }
     for (const ProjectFile& file : files.analyses) {
-      add_sql_node(package, ResourceType::Analysis, file, project.analysis_paths);
+      add_sql_node(package, ResourceType::Analysis, file, project.analysis_paths,
+                   *contents_of[&file]);
     }
-    for (const ProjectFile& file : files.properties) {
-      Data document = read_yaml_file(file.absolute_path, file.relative_path);
-      read_property_file(document, file.relative_path, project.name, package.properties,
-                         options_.notice);
+    for (size_t i = 0; i < files.properties.size(); ++i) {
+      read_property_file(property_contents[i].document, files.properties[i].relative_path,
+                         project.name, package.properties, options_.notice);
     }
   }
 
@@ -276,8 +333,8 @@ class ProjectParser {
     Documentation doc;
     doc.name = block.name;
     doc.package_name = project.name;
-    doc.path = path_within(file.relative_path, project.docs_paths.empty() ? project.model_paths
-                                                                           : project.docs_paths);
+    doc.path = path_within(file.relative_path,
+                           project.docs_paths.empty() ? project.model_paths : project.docs_paths);
     doc.original_file_path = file.relative_path;
     doc.block_contents = std::string(trim(block.contents));
     doc.unique_id = "doc." + project.name + "." + block.name;
@@ -302,13 +359,13 @@ class ProjectParser {
   }
 
   void add_sql_node(PackageContext& package, ResourceType type, const ProjectFile& file,
-                    const std::vector<std::string>& roots) {
+                    const std::vector<std::string>& roots, FileContents& contents) {
     const Project& project = *package.project;
     Node node = base_node(type, project, file, roots, stem_of(file.relative_path));
-    node.raw_code = read_text_file(file.absolute_path, file.relative_path);
-    node.checksum = sha256_hex(node.raw_code);
+    node.raw_code = std::move(contents.text);
+    node.checksum = std::move(contents.checksum);
     if (file.relative_path.ends_with(".py")) node.language = "python";
-    capture_calls(node);
+    capture_calls(node, &contents.extraction);
     add_node(std::move(node));
   }
 
@@ -330,7 +387,8 @@ class ProjectParser {
     const Project& project = *package.project;
     std::string text = read_text_file(file.absolute_path, file.relative_path);
     for (TopLevelBlock& block : extract_blocks(text, file.relative_path, {"snapshot"})) {
-      Node node = base_node(ResourceType::Snapshot, project, file, project.snapshot_paths, block.name);
+      Node node =
+          base_node(ResourceType::Snapshot, project, file, project.snapshot_paths, block.name);
       // A snapshot's fqn keeps its file name: [package, folders..., file, snapshot].
       node.fqn.insert(node.fqn.end() - 1, stem_of(file.relative_path));
       node.raw_code = block.contents;
@@ -342,12 +400,13 @@ class ProjectParser {
 
   // Records the ref/source/config calls of a node's SQL: statically when the file allows,
   // else through the template engine.
-  void capture_calls(Node& node) {
+  void capture_calls(Node& node, StaticExtraction* precomputed = nullptr) {
     if (node.language == "python") {
       ++stats_.static_files;
       return;
     }
-    StaticExtraction extraction = extract_static(node.raw_code);
+    StaticExtraction extraction =
+        precomputed ? std::move(*precomputed) : extract_static(node.raw_code);
     if (extraction.is_static) {
       ++stats_.static_files;
       node.refs = std::move(extraction.refs);
@@ -356,10 +415,11 @@ class ProjectParser {
       return;
     }
     if (!options_.render_node) {
-      throw KilnError(ErrorKind::Template,
-                      "this file uses Jinja beyond literal ref(), source() and config() calls, "
-                      "which needs the template engine, and this build of kiln has none wired in yet",
-                      {node.original_file_path}, "keep the file to literal ref/source/config calls for now");
+      throw KilnError(
+          ErrorKind::Template,
+          "this file uses Jinja beyond literal ref(), source() and config() calls, "
+          "which needs the template engine, and this build of kiln has none wired in yet",
+          {node.original_file_path}, "keep the file to literal ref/source/config calls for now");
     }
     ++stats_.rendered_files;
     RenderedCalls calls = options_.render_node(node);
@@ -416,7 +476,8 @@ class ProjectParser {
 
   Node* find_patch_target(const NodePatch& patch) {
     ResourceType type = type_of_yaml_key(patch.yaml_key);
-    std::string id = std::string(resource_type_name(type)) + "." + patch.package_name + "." + patch.name;
+    std::string id =
+        std::string(resource_type_name(type)) + "." + patch.package_name + "." + patch.name;
     auto it = manifest_.nodes.find(id);
     return it == manifest_.nodes.end() ? nullptr : &it->second;
   }
@@ -425,8 +486,9 @@ class ProjectParser {
     if (!node.patch_path.empty()) {
       throw KilnError(ErrorKind::Project,
                       std::string(resource_type_name(node.resource_type)) + " '" + node.name +
-                          "' is described twice: in " + node.patch_path.substr(node.patch_path.find("://") + 3) +
-                          " and " + patch.file,
+                          "' is described twice: in " +
+                          node.patch_path.substr(node.patch_path.find("://") + 3) + " and " +
+                          patch.file,
                       patch.location, "keep one description of each node");
     }
     node.patch_path = patch.package_name + "://" + patch.file;
@@ -442,24 +504,28 @@ class ProjectParser {
     std::vector<std::string> versions;
     for (const Data& entry : patch.versions.as_list()) {
       const Data* v = entry.find("v");
-      if (!v) throw KilnError(ErrorKind::Project, "each entry of 'versions' needs a 'v'", entry.location());
+      if (!v)
+        throw KilnError(ErrorKind::Project, "each entry of 'versions' needs a 'v'",
+                        entry.location());
       versions.push_back(v->scalar_text());
     }
     if (latest.empty() && !versions.empty()) {
       // dbt's latest version is the greatest one.
-      latest = *std::max_element(versions.begin(), versions.end(), [](const auto& a, const auto& b) {
-        char* end_a = nullptr;
-        char* end_b = nullptr;
-        double x = std::strtod(a.c_str(), &end_a);
-        double y = std::strtod(b.c_str(), &end_b);
-        return (*end_a || *end_b) ? a < b : x < y;
-      });
+      latest =
+          *std::max_element(versions.begin(), versions.end(), [](const auto& a, const auto& b) {
+            char* end_a = nullptr;
+            char* end_b = nullptr;
+            double x = std::strtod(a.c_str(), &end_a);
+            double y = std::strtod(b.c_str(), &end_b);
+            return (*end_a || *end_b) ? a < b : x < y;
+          });
     }
     size_t index = 0;
     for (const Data& entry : patch.versions.as_list()) {
       const std::string& version = versions[index++];
       std::string file_stem = patch.name + "_v" + version;
-      if (const Data* defined_in = entry.find("defined_in"); defined_in && defined_in->is_string()) {
+      if (const Data* defined_in = entry.find("defined_in");
+          defined_in && defined_in->is_string()) {
         file_stem = defined_in->as_string();
       }
       std::string old_id = "model." + patch.package_name + "." + file_stem;
@@ -487,7 +553,8 @@ class ProjectParser {
       if (const Data* config = entry.find("config"); config && config->is_map()) {
         merge_config(versioned.config, *config);
       }
-      if (const Data* description = entry.find("description"); description && description->is_string()) {
+      if (const Data* description = entry.find("description");
+          description && description->is_string()) {
         versioned.description = description->as_string();
       }
       Node& stored = manifest_.nodes.emplace(node.unique_id, std::move(node)).first->second;
@@ -528,7 +595,8 @@ class ProjectParser {
     std::string type = std::string(resource_type_name(resource.resource_type));
     resource.unique_id = type + "." + resource.package_name + "." + resource.name;
     resource.fqn = {resource.package_name};
-    std::string within = path_within(resource.original_file_path, project_of(resource.package_name).model_paths);
+    std::string within =
+        path_within(resource.original_file_path, project_of(resource.package_name).model_paths);
     for (const std::string& folder : folders_of(within)) resource.fqn.push_back(folder);
     resource.fqn.push_back(resource.name);
     resource.created_at = created_at_;
@@ -537,24 +605,35 @@ class ProjectParser {
       if (!value.is_string()) return;
       StaticExtraction calls = extract_static("{{ " + value.as_string() + " }}");
       if (!calls.is_static) {
-        throw KilnError(ErrorKind::Project,
-                        "'" + value.as_string() + "' is not a ref() or source() call", value.location(),
-                        "write ref('model_name') or source('source_name', 'table_name')");
+        throw KilnError(
+            ErrorKind::Project, "'" + value.as_string() + "' is not a ref() or source() call",
+            value.location(), "write ref('model_name') or source('source_name', 'table_name')");
       }
       for (RefCall& ref : calls.refs) resource.refs.push_back(ref);
       for (SourceCall& source : calls.sources) resource.sources.push_back(source);
     };
-    if (const Data* depends = resource.properties.find("depends_on"); depends && depends->is_list()) {
+    if (const Data* depends = resource.properties.find("depends_on");
+        depends && depends->is_list()) {
       for (const Data& item : depends->as_list()) collect(item);
     }
     if (const Data* model = resource.properties.find("model")) collect(*model);
     std::map<std::string, PropertyResource>* target = nullptr;
     switch (resource.resource_type) {
-      case ResourceType::Exposure: target = &manifest_.exposures; break;
-      case ResourceType::Metric: target = &manifest_.metrics; break;
-      case ResourceType::SemanticModel: target = &manifest_.semantic_models; break;
-      case ResourceType::SavedQuery: target = &manifest_.saved_queries; break;
-      default: target = &manifest_.groups; break;
+      case ResourceType::Exposure:
+        target = &manifest_.exposures;
+        break;
+      case ResourceType::Metric:
+        target = &manifest_.metrics;
+        break;
+      case ResourceType::SemanticModel:
+        target = &manifest_.semantic_models;
+        break;
+      case ResourceType::SavedQuery:
+        target = &manifest_.saved_queries;
+        break;
+      default:
+        target = &manifest_.groups;
+        break;
     }
     if (!target->emplace(resource.unique_id, resource).second) {
       throw KilnError(ErrorKind::Project,
@@ -570,7 +649,8 @@ class ProjectParser {
     source.source_name = patch.source_name;
     source.name = patch.table_name;
     source.package_name = patch.package_name;
-    source.unique_id = "source." + patch.package_name + "." + patch.source_name + "." + patch.table_name;
+    source.unique_id =
+        "source." + patch.package_name + "." + patch.source_name + "." + patch.table_name;
     source.path = patch.file;
     source.original_file_path = patch.file;
     source.fqn = {patch.package_name};
@@ -592,9 +672,12 @@ class ProjectParser {
     source.created_at = created_at_;
 
     // Config: dbt_project.yml `sources:` tree, then the source's, then the table's config.
-    Data config = Data::map({{"enabled", Data::boolean(true)}, {"tags", Data::list()},
-                             {"meta", Data::map()}});
-    merge_config(config, project_config_for(project.config_trees.find("sources") ? *project.config_trees.find("sources") : Data::map(), source.fqn));
+    Data config = Data::map(
+        {{"enabled", Data::boolean(true)}, {"tags", Data::list()}, {"meta", Data::map()}});
+    merge_config(config, project_config_for(project.config_trees.find("sources")
+                                                ? *project.config_trees.find("sources")
+                                                : Data::map(),
+                                            source.fqn));
     if (&project != &root_ && root_.config_trees.find("sources")) {
       merge_config(config, project_config_for(*root_.config_trees.find("sources"), source.fqn));
     }
@@ -606,17 +689,21 @@ class ProjectParser {
     // Settings inherit from the source to its tables; the table's own value wins.
     auto inherited = [&](const char* key) -> const Data* {
       if (const Data* value = patch.table.find(key); value && !value->is_null()) return value;
-      if (const Data* value = patch.table.find("config"); value && value->find(key)) return value->find(key);
+      if (const Data* value = patch.table.find("config"); value && value->find(key))
+        return value->find(key);
       if (const Data* value = patch.source.find(key); value && !value->is_null()) return value;
-      if (const Data* value = patch.source.find("config"); value && value->find(key)) return value->find(key);
+      if (const Data* value = patch.source.find("config"); value && value->find(key))
+        return value->find(key);
       return nullptr;
     };
     std::string database = text(patch.source, "database");
     source.database = database.empty() ? target_.database : database;
     std::string schema = text(patch.source, "schema");
     source.schema = schema.empty() ? patch.source_name : schema;
-    if (const Data* field = inherited("loaded_at_field")) source.loaded_at_field = field->scalar_text();
-    if (const Data* query = inherited("loaded_at_query")) source.loaded_at_query = query->scalar_text();
+    if (const Data* field = inherited("loaded_at_field"))
+      source.loaded_at_field = field->scalar_text();
+    if (const Data* query = inherited("loaded_at_query"))
+      source.loaded_at_query = query->scalar_text();
     // `freshness: null` on a table turns off the freshness it would inherit from its source.
     if (const Data* own = patch.table.find("freshness")) {
       source.freshness = *own;
@@ -626,7 +713,8 @@ class ProjectParser {
     if (const Data* quoting = patch.source.find("quoting"); quoting && quoting->is_map()) {
       source.quoting = *quoting;
     }
-    if (const Data* meta = patch.source.find("meta"); meta && meta->is_map()) source.source_meta = *meta;
+    if (const Data* meta = patch.source.find("meta"); meta && meta->is_map())
+      source.source_meta = *meta;
     Data meta = source.source_meta;
     if (const Data* own = patch.table.find("meta"); own && own->is_map()) {
       for (const auto& [k, v] : own->as_map()) meta.set(k, v);
@@ -670,7 +758,8 @@ class ProjectParser {
     Data config = default_config(node.resource_type);
     const Project& own = project_of(node.package_name);
     const char* key = tree_key(node.resource_type);
-    if (const Data* tree = own.config_trees.find(key)) merge_config(config, project_config_for(*tree, node.fqn));
+    if (const Data* tree = own.config_trees.find(key))
+      merge_config(config, project_config_for(*tree, node.fqn));
     if (&own != &root_) {
       if (const Data* tree = root_.config_trees.find(key)) {
         merge_config(config, project_config_for(*tree, node.fqn));
@@ -709,7 +798,7 @@ class ProjectParser {
 
   // dbt's default generate_schema_name / generate_alias_name / generate_database_name.
   void finish_node(Node& node) {
-    node.config = resolve_config(node);
+    node.config = normalize_hooks(resolve_config(node));
     node.unrendered_config = node.config_call_dict;
     node.tags = strings_of(*node.config.find("tags"));
     if (const Data* meta = node.config.find("meta"); meta && meta->is_map()) node.meta = *meta;
@@ -726,7 +815,8 @@ class ProjectParser {
     std::string custom_schema = config_text(node.config, "schema");
     std::string custom_database = config_text(node.config, "database");
     std::string custom_alias = config_text(node.config, "alias");
-    if (node.resource_type == ResourceType::Snapshot && !config_text(node.config, "target_schema").empty()) {
+    if (node.resource_type == ResourceType::Snapshot &&
+        !config_text(node.config, "target_schema").empty()) {
       // Legacy snapshots name their schema outright, without generate_schema_name.
       node.schema = config_text(node.config, "target_schema");
     } else if (const Macro* macro = naming_override("generate_schema_name")) {
@@ -772,7 +862,8 @@ class ProjectParser {
                       "the project overrides " + macro.name +
                           ", which needs the template engine to run, and this build of kiln has "
                           "none wired in yet",
-                      {macro.original_file_path}, "remove the override to use dbt's default naming");
+                      {macro.original_file_path},
+                      "remove the override to use dbt's default naming");
     }
     return std::string(trim(options_.generate_name(macro, custom, node)));
   }
@@ -784,14 +875,15 @@ class ProjectParser {
       if (patch->package_name != package.project->name) continue;
       const Node& target_node = manifest_.nodes.at(unique_id);
       TestTarget target;
-      target.kind = target_node.resource_type == ResourceType::Seed       ? TestTarget::Kind::Seed
-                    : target_node.resource_type == ResourceType::Snapshot ? TestTarget::Kind::Snapshot
-                                                                          : TestTarget::Kind::Model;
+      target.kind = target_node.resource_type == ResourceType::Seed ? TestTarget::Kind::Seed
+                    : target_node.resource_type == ResourceType::Snapshot
+                        ? TestTarget::Kind::Snapshot
+                        : TestTarget::Kind::Model;
       target.name = target_node.name;
       target.version = target_node.version;
       for (const TestEntry& entry : patch->tests) {
-        add_generic_test(entry, target, *package.project, patch->file, patch->yaml_key + "." + patch->name,
-                         unique_id);
+        add_generic_test(entry, target, *package.project, patch->file,
+                         patch->yaml_key + "." + patch->name, unique_id);
       }
     }
     for (const SourceTablePatch& table : package.properties.source_tables) {
@@ -799,10 +891,11 @@ class ProjectParser {
       target.kind = TestTarget::Kind::Source;
       target.name = table.table_name;
       target.source_name = table.source_name;
-      std::string source_id = "source." + table.package_name + "." + table.source_name + "." + table.table_name;
+      std::string source_id =
+          "source." + table.package_name + "." + table.source_name + "." + table.table_name;
       for (const TestEntry& entry : table.tests) {
-        add_generic_test(entry, target, *package.project, table.file, "sources." + table.source_name,
-                         source_id);
+        add_generic_test(entry, target, *package.project, table.file,
+                         "sources." + table.source_name, source_id);
       }
     }
   }
@@ -858,7 +951,8 @@ class ProjectParser {
       const Data* model = definition.find("model");
       if (!name || !name->is_string() || !model || !model->is_string()) {
         throw KilnError(ErrorKind::Project, "a unit test needs a 'name' and a 'model'",
-                        definition.location(), "see dbt's unit test format: name, model, given, expect");
+                        definition.location(),
+                        "see dbt's unit test format: name, model, given, expect");
       }
       Node node;
       node.resource_type = ResourceType::UnitTest;
@@ -867,9 +961,11 @@ class ProjectParser {
       std::string file = definition.find("__file__")->as_string();
       node.path = file;
       node.original_file_path = file;
-      node.unique_id = "unit_test." + node.package_name + "." + model->as_string() + "." + node.name;
+      node.unique_id =
+          "unit_test." + node.package_name + "." + model->as_string() + "." + node.name;
       node.fqn = {node.package_name};
-      for (const std::string& folder : folders_of(path_within(file, package.project->model_paths))) {
+      for (const std::string& folder :
+           folders_of(path_within(file, package.project->model_paths))) {
         node.fqn.push_back(folder);
       }
       node.fqn.push_back(model->as_string());
@@ -881,16 +977,18 @@ class ProjectParser {
       }
       node.unit_test = stored;
       node.description = config_text(stored, "description");
-      node.config = Data::map({{"enabled", Data::boolean(true)}, {"tags", Data::list()}, {"meta", Data::map()}});
+      node.config = Data::map(
+          {{"enabled", Data::boolean(true)}, {"tags", Data::list()}, {"meta", Data::map()}});
       if (const Data* config = stored.find("config"); config && config->is_map()) {
         merge_config(node.config, *config);
       }
       node.tags = strings_of(*node.config.find("tags"));
       node.created_at = created_at_;
       if (!manifest_.unit_tests.emplace(node.unique_id, node).second) {
-        throw KilnError(ErrorKind::Project,
-                        "two unit tests of model '" + model->as_string() + "' are named '" + node.name + "'",
-                        definition.location(), "rename one of them");
+        throw KilnError(
+            ErrorKind::Project,
+            "two unit tests of model '" + model->as_string() + "' are named '" + node.name + "'",
+            definition.location(), "rename one of them");
       }
     }
   }
@@ -931,7 +1029,8 @@ class ProjectParser {
   std::string resolve_ref(const RefCall& ref, const std::string& from_package,
                           const std::string& from_id, const std::string& from_file) {
     auto refable = [](ResourceType type) {
-      return type == ResourceType::Model || type == ResourceType::Seed || type == ResourceType::Snapshot;
+      return type == ResourceType::Model || type == ResourceType::Seed ||
+             type == ResourceType::Snapshot;
     };
     auto matches = [&](const Node& node, const std::string& package) {
       if (!refable(node.resource_type) || node.name != ref.name || node.package_name != package) {
@@ -955,7 +1054,8 @@ class ProjectParser {
         }
       }
     }
-    std::string described = ref.package.empty() ? "'" + ref.name + "'" : "'" + ref.package + "." + ref.name + "'";
+    std::string described =
+        ref.package.empty() ? "'" + ref.name + "'" : "'" + ref.package + "." + ref.name + "'";
     if (ref.version) described += " (version " + *ref.version + ")";
     for (const auto& [id, nodes] : manifest_.disabled) {
       for (const Node& node : nodes) {
@@ -976,8 +1076,9 @@ class ProjectParser {
                     from_id + " (" + from_file + ") depends on a node named " + described +
                         " which was not found",
                     {from_file},
-                    close.empty() ? "check the name in ref(); models, seeds and snapshots can be refed"
-                                  : "did you mean '" + close + "'?");
+                    close.empty()
+                        ? "check the name in ref(); models, seeds and snapshots can be refed"
+                        : "did you mean '" + close + "'?");
   }
 
   std::string resolve_source(const SourceCall& call, const std::string& from_id,
@@ -996,8 +1097,8 @@ class ProjectParser {
     }
     std::string close = closest_match(call.source_name + "." + call.table_name, known);
     throw KilnError(ErrorKind::Project,
-                    from_id + " (" + from_file + ") depends on a source named '" + call.source_name +
-                        "." + call.table_name + "' which was not found",
+                    from_id + " (" + from_file + ") depends on a source named '" +
+                        call.source_name + "." + call.table_name + "' which was not found",
                     {from_file},
                     close.empty() ? "declare it under `sources:` in a property file"
                                   : "did you mean '" + close + "'?");
@@ -1009,7 +1110,8 @@ class ProjectParser {
     auto add = [&](const std::string& id) {
       if (std::find(depends.begin(), depends.end(), id) == depends.end()) depends.push_back(id);
     };
-    for (const RefCall& ref : resource.refs) add(resolve_ref(ref, package, resource.unique_id, file));
+    for (const RefCall& ref : resource.refs)
+      add(resolve_ref(ref, package, resource.unique_id, file));
     for (const SourceCall& source : resource.sources) {
       add(resolve_source(source, resource.unique_id, file));
     }
@@ -1027,8 +1129,10 @@ class ProjectParser {
     for (const auto& [id, source] : manifest_.sources) {
       sources_by_name_.emplace(source.source_name + "." + source.name, id);
     }
-    for (auto& [id, node] : manifest_.nodes) resolve_calls(node, node.package_name, node.original_file_path);
-    for (auto& [id, node] : manifest_.unit_tests) resolve_calls(node, node.package_name, node.original_file_path);
+    for (auto& [id, node] : manifest_.nodes)
+      resolve_calls(node, node.package_name, node.original_file_path);
+    for (auto& [id, node] : manifest_.unit_tests)
+      resolve_calls(node, node.package_name, node.original_file_path);
     for (auto* group : {&manifest_.exposures, &manifest_.metrics, &manifest_.semantic_models,
                         &manifest_.saved_queries}) {
       for (auto& [id, resource] : *group) {
@@ -1060,7 +1164,8 @@ Manifest parse_project(const Project& root, const std::vector<Project>& packages
   return parser.parse(stats);
 }
 
-std::vector<Project> load_installed_packages(const Project& root, const ProjectLoadOptions& options) {
+std::vector<Project> load_installed_packages(const Project& root,
+                                             const ProjectLoadOptions& options) {
   std::vector<Project> packages;
   std::filesystem::path dir = root.root_dir / root.packages_install_path;
   std::error_code ec;
@@ -1077,7 +1182,8 @@ std::vector<Project> load_installed_packages(const Project& root, const ProjectL
       packages.push_back(load_project(folder, options));
     } catch (KilnError& e) {
       std::string package_dir = root.packages_install_path + "/" + folder.filename().string();
-      throw KilnError(e.kind(), "in package " + package_dir + ": " + e.message(), e.location(), e.hint());
+      throw KilnError(e.kind(), "in package " + package_dir + ": " + e.message(), e.location(),
+                      e.hint());
     }
   }
   return packages;

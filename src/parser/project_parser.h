@@ -38,7 +38,7 @@ using NameGenerator = std::function<std::string(const Macro& macro, const std::s
 
 struct ParseOptions {
   ValueRenderer render_value = renderer_without_template_engine();
-  NodeRenderer render_node;  // empty: a dynamic file is an error that names it
+  NodeRenderer render_node;     // empty: a dynamic file is an error that names it
   NameGenerator generate_name;  // empty: an overridden naming macro is an error that names it
   std::function<void(const std::string&)> notice;
   std::string invocation_id;
@@ -48,6 +48,8 @@ struct ParseOptions {
 struct ParseStats {
   size_t static_files = 0;    // read by the static extractor
   size_t rendered_files = 0;  // rendered by the template engine
+  // Wall time of each phase, in milliseconds, in the order they ran.
+  std::vector<std::pair<std::string, double>> phase_ms;
 };
 
 // Parses the root project and its installed packages into a manifest: every node with its
@@ -60,6 +62,7 @@ Manifest parse_project(const Project& root, const std::vector<Project>& packages
 
 // The packages installed under the root project's packages-install-path (dbt_packages/):
 // every folder with a dbt_project.yml, sorted by folder name.
-std::vector<Project> load_installed_packages(const Project& root, const ProjectLoadOptions& options);
+std::vector<Project> load_installed_packages(const Project& root,
+                                             const ProjectLoadOptions& options);
 
 }  // namespace kiln

@@ -13,7 +13,8 @@ std::string string_field(const Data& entry, const char* key) {
   const Data* value = entry.find(key);
   if (!value || value->is_null()) return {};
   if (value->is_string() || value->is_number() || value->is_bool()) return value->scalar_text();
-  fail(*value, "'" + std::string(key) + "' must be a string, found " + std::string(value->kind_name()));
+  fail(*value,
+       "'" + std::string(key) + "' must be a string, found " + std::string(value->kind_name()));
 }
 
 std::vector<std::string> string_list(const Data& value, const char* what) {
@@ -33,7 +34,8 @@ const Data::List& list_field(const Data& entry, const char* key) {
   const Data* value = entry.find(key);
   if (!value || value->is_null()) return kEmpty;
   if (!value->is_list()) {
-    fail(*value, "'" + std::string(key) + "' must be a list, found " + std::string(value->kind_name()),
+    fail(*value,
+         "'" + std::string(key) + "' must be a list, found " + std::string(value->kind_name()),
          std::string("write each entry on its own line starting with '- '"));
   }
   return value->as_list();
@@ -69,11 +71,13 @@ std::vector<ColumnDef> read_columns(const Data& entry, std::vector<TestEntry>& t
     def.description = string_field(column, "description");
     def.data_type = string_field(column, "data_type");
     if (const Data* meta = column.find("meta"); meta && meta->is_map()) def.meta = *meta;
-    if (const Data* constraints = column.find("constraints"); constraints && constraints->is_list()) {
+    if (const Data* constraints = column.find("constraints");
+        constraints && constraints->is_list()) {
       def.constraints = *constraints;
     }
     if (const Data* tags = column.find("tags")) def.tags = string_list(*tags, "'tags'");
-    if (const Data* quote = column.find("quote"); quote && quote->is_bool()) def.quote = quote->as_bool();
+    if (const Data* quote = column.find("quote"); quote && quote->is_bool())
+      def.quote = quote->as_bool();
     if (const Data* config = column.find("config"); config && config->is_map()) {
       def.config = *config;
       if (const Data* meta = config->find("meta"); meta && meta->is_map()) {
@@ -99,8 +103,8 @@ Data node_config(const Data& entry) {
   }
   if (const Data* explicit_config = entry.find("config")) {
     if (!explicit_config->is_map() && !explicit_config->is_null()) {
-      fail(*explicit_config, "'config' must be a mapping, found " +
-                                 std::string(explicit_config->kind_name()));
+      fail(*explicit_config,
+           "'config' must be a mapping, found " + std::string(explicit_config->kind_name()));
     }
     if (explicit_config->is_map()) {
       for (const auto& [key, value] : explicit_config->as_map()) config.set(key, value);
@@ -112,7 +116,8 @@ Data node_config(const Data& entry) {
 void read_node_patches(const Data& list, const std::string& key, const std::string& file,
                        const std::string& package, PropertyFiles& out) {
   for (const Data& entry : list.as_list()) {
-    if (!entry.is_map()) fail(entry, "each entry under '" + key + "' must be a mapping with a 'name'");
+    if (!entry.is_map())
+      fail(entry, "each entry under '" + key + "' must be a mapping with a 'name'");
     NodePatch patch;
     patch.yaml_key = key;
     patch.name = string_field(entry, "name");
@@ -129,7 +134,8 @@ void read_node_patches(const Data& list, const std::string& key, const std::stri
         patch.tests.push_back(std::move(test));
       }
     }
-    if (const Data* constraints = entry.find("constraints"); constraints && constraints->is_list()) {
+    if (const Data* constraints = entry.find("constraints");
+        constraints && constraints->is_list()) {
       patch.constraints = *constraints;
     }
     if (const Data* versions = entry.find("versions"); versions && !versions->is_null()) {
@@ -154,11 +160,13 @@ void read_sources(const Data& list, const std::string& file, const std::string& 
       if (k != "tables") source_without_tables.set(k, v);
     }
     for (const Data& table : list_field(source, "tables")) {
-      if (!table.is_map()) fail(table, "each table of source '" + source_name + "' must be a mapping");
+      if (!table.is_map())
+        fail(table, "each table of source '" + source_name + "' must be a mapping");
       SourceTablePatch patch;
       patch.source_name = source_name;
       patch.table_name = string_field(table, "name");
-      if (patch.table_name.empty()) fail(table, "a table of source '" + source_name + "' has no 'name'");
+      if (patch.table_name.empty())
+        fail(table, "a table of source '" + source_name + "' has no 'name'");
       patch.file = file;
       patch.package_name = package;
       patch.location = table.location();
@@ -205,8 +213,9 @@ void read_property_file(const Data& document, const std::string& file,
   }
   if (const Data* version = document.find("version")) {
     if (!version->is_int() || version->as_int() != 2) {
-      fail(*version, "the property file's version must be 2, found " +
-                         (version->is_string() ? "'" + version->as_string() + "'" : version->scalar_text()),
+      fail(*version,
+           "the property file's version must be 2, found " +
+               (version->is_string() ? "'" + version->as_string() + "'" : version->scalar_text()),
            "write `version: 2`, or leave the line out");
     }
   }

@@ -12,7 +12,7 @@ namespace kiln {
 
 // One test entry of a property file, with where it applies.
 struct TestEntry {
-  Data definition;                         // as written: "unique" or {name: {args}}
+  Data definition;  // as written: "unique" or {name: {args}}
   std::optional<std::string> column_name;
   bool quote_column = false;  // `quote: true` on the column: the test gets the quoted name
   std::vector<std::string> column_tags;
@@ -22,17 +22,17 @@ struct TestEntry {
 struct NodePatch {
   std::string yaml_key;  // "models", "seeds", "snapshots", "analyses", "macros"
   std::string name;
-  std::string file;      // relative path of the property file
+  std::string file;  // relative path of the property file
   std::string package_name;
   SourceLocation location;
   std::string description;
-  Data config = Data::map();   // config: plus top-level meta/tags/docs/access/group
+  Data config = Data::map();  // config: plus top-level meta/tags/docs/access/group
   std::vector<ColumnDef> columns;
   std::vector<TestEntry> tests;
   Data constraints = Data::list();
-  Data versions;               // the `versions:` list, as written
+  Data versions;  // the `versions:` list, as written
   std::optional<std::string> latest_version;
-  Data raw = Data::map();      // the whole entry
+  Data raw = Data::map();  // the whole entry
 };
 
 struct SourceTablePatch {
@@ -41,8 +41,8 @@ struct SourceTablePatch {
   std::string file;
   std::string package_name;
   SourceLocation location;
-  Data source = Data::map();   // the source entry, without its tables
-  Data table = Data::map();    // the table entry
+  Data source = Data::map();  // the source entry, without its tables
+  Data table = Data::map();   // the table entry
   std::vector<ColumnDef> columns;
   std::vector<TestEntry> tests;
 };

@@ -22,7 +22,8 @@ bool consume(std::string_view text, size_t& pos, char c) {
 bool read_identifier(std::string_view text, size_t& pos, std::string& out) {
   skip_space(text, pos);
   size_t start = pos;
-  if (pos >= text.size() || !(std::isalpha(static_cast<unsigned char>(text[pos])) || text[pos] == '_')) {
+  if (pos >= text.size() ||
+      !(std::isalpha(static_cast<unsigned char>(text[pos])) || text[pos] == '_')) {
     return false;
   }
   while (pos < text.size() &&
@@ -47,12 +48,24 @@ bool parse_string(std::string_view text, size_t& pos, std::string& out) {
     if (pos >= text.size()) return false;
     char e = text[pos++];
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case '\\': out += '\\'; break;
-      case '\'': out += '\''; break;
-      case '"': out += '"'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '\'':
+        out += '\'';
+        break;
+      case '"':
+        out += '"';
+        break;
       default:
         // Python keeps unknown escapes as written.
         out += '\\';
@@ -133,9 +146,9 @@ bool parse_literal(std::string_view text, size_t& pos, Data& out) {
     size_t start = pos;
     if (c == '-' || c == '+') ++pos;
     bool is_float = false;
-    while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||
-                                 text[pos] == '.' || text[pos] == '_' || text[pos] == 'e' ||
-                                 text[pos] == 'E')) {
+    while (pos < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.' ||
+            text[pos] == '_' || text[pos] == 'e' || text[pos] == 'E')) {
       if (text[pos] == '.' || text[pos] == 'e' || text[pos] == 'E') is_float = true;
       ++pos;
     }

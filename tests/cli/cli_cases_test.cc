@@ -3,6 +3,7 @@
 //   === a name for the case
 //   fixture: valid                 # copy tests/fixtures/valid/ into the case's directory
 //   file: dbt_project.yml          # a file to create; its text follows until a line "---"
+//                                  # (files and `before:` commands run in the order written)
 //   name: shop
 //   ---
 //   env: DBT_PROFILES_DIR={tmp}/p  # an environment variable; {tmp} is the case's directory
@@ -33,9 +34,13 @@ struct CliCase {
   std::string name;
   std::string source;  // file:line, for failure messages
   std::vector<std::string> fixtures;
-  std::vector<std::pair<std::string, std::string>> files;
+  struct Step {
+    bool is_command = false;  // a `before:` command, else a file to write
+    std::string name;         // file path or command
+    std::string text;         // file contents
+  };
+  std::vector<Step> steps;
   std::vector<std::string> env;
-  std::vector<std::string> before;
   std::string run;
   int exit_code = 0;
   std::vector<std::string> out_has, out_lacks;
@@ -78,13 +83,13 @@ std::vector<CliCase> load_cases() {
           text += line + "\n";
         }
         ++number;
-        c.files.emplace_back(name, text);
+        c.steps.push_back({false, name, text});
       } else if (line.starts_with("fixture: ")) {
         c.fixtures.push_back(value_of("fixture: "));
       } else if (line.starts_with("env: ")) {
         c.env.push_back(value_of("env: "));
       } else if (line.starts_with("before: ")) {
-        c.before.push_back(value_of("before: "));
+        c.steps.push_back({true, value_of("before: "), ""});
       } else if (line == "run:" || line.starts_with("run: ")) {
         c.run = line.size() > 5 ? value_of("run: ") : "";
       } else if (line.starts_with("exit: ")) {
@@ -156,13 +161,16 @@ TEST_P(CliCaseTest, Runs) {
                           std::filesystem::copy_options::recursive |
                               std::filesystem::copy_options::overwrite_existing);
   }
-  for (const auto& [name, text] : c.files) dir.write(expand(name), expand(text));
   std::vector<std::string> env;
   for (const std::string& e : c.env) env.push_back(expand(e));
   SCOPED_TRACE(c.source + " " + c.name);
-  for (const std::string& before : c.before) {
-    RunResult setup = run_kiln(dir.path(), env, expand(before));
-    ASSERT_EQ(setup.exit_code, 0) << "before: " << before << "\n" << setup.output;
+  for (const CliCase::Step& step : c.steps) {
+    if (!step.is_command) {
+      dir.write(expand(step.name), expand(step.text));
+      continue;
+    }
+    RunResult setup = run_kiln(dir.path(), env, expand(step.name));
+    ASSERT_EQ(setup.exit_code, 0) << "before: " << step.name << "\n" << setup.output;
   }
   RunResult result = run_kiln(dir.path(), env, expand(c.run));
   EXPECT_EQ(result.exit_code, c.exit_code) << result.output;

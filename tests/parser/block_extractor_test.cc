@@ -13,14 +13,16 @@ TEST(BlockExtractorTest, FindsTopLevelBlocksWithNamesAndArguments) {
       "{% macro cents(col, scale=2) -%}\n  {{ col }} / 100\n{%- endmacro %}\n"
       "{# {% macro commented() %}{% endmacro %} #}\n"
       "{% test is_even(model, column_name) %}select 1{% endtest %}\n"
-      "{% materialization table, adapter='duckdb' %}{{ return({'relations': []}) }}{% endmaterialization %}\n";
+      "{% materialization table, adapter='duckdb' %}{{ return({'relations': []}) }}{% "
+      "endmaterialization %}\n";
   auto blocks = extract_blocks(text, "macros/m.sql", kTypes);
   ASSERT_EQ(blocks.size(), 3u);
   EXPECT_EQ(blocks[0].type, "macro");
   EXPECT_EQ(blocks[0].name, "cents");
   EXPECT_EQ(blocks[0].arguments, "(col, scale=2)");
   EXPECT_EQ(blocks[0].line, 2);
-  EXPECT_EQ(blocks[0].full_text, "{% macro cents(col, scale=2) -%}\n  {{ col }} / 100\n{%- endmacro %}");
+  EXPECT_EQ(blocks[0].full_text,
+            "{% macro cents(col, scale=2) -%}\n  {{ col }} / 100\n{%- endmacro %}");
   EXPECT_EQ(blocks[0].contents, "\n  {{ col }} / 100\n");
   EXPECT_EQ(blocks[1].name, "is_even");
   EXPECT_EQ(blocks[2].type, "materialization");
@@ -28,8 +30,7 @@ TEST(BlockExtractorTest, FindsTopLevelBlocksWithNamesAndArguments) {
 }
 
 TEST(BlockExtractorTest, RawBlocksAndQuotedPercentBracesAreNotTags) {
-  std::string text =
-      "{% macro m() %}{% raw %}{% endmacro %}{% endraw %}select '%}' {% endmacro %}";
+  std::string text = "{% macro m() %}{% raw %}{% endmacro %}{% endraw %}select '%}' {% endmacro %}";
   auto blocks = extract_blocks(text, "m.sql", kTypes);
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].contents, "{% raw %}{% endmacro %}{% endraw %}select '%}' ");
@@ -59,7 +60,8 @@ TEST(BlockExtractorTest, StrayEndTagAndUnclosedTag) {
 
 TEST(BlockExtractorTest, SnapshotAndDocsBlocks) {
   auto blocks = extract_blocks(
-      "{% snapshot orders_snapshot %}\nselect 1\n{% endsnapshot %}\n{% docs status %}Text{% enddocs %}",
+      "{% snapshot orders_snapshot %}\nselect 1\n{% endsnapshot %}\n{% docs status %}Text{% "
+      "enddocs %}",
       "s.sql", kTypes);
   ASSERT_EQ(blocks.size(), 2u);
   EXPECT_EQ(blocks[0].name, "orders_snapshot");

@@ -13,7 +13,9 @@ GenericTest build(const std::string& yaml, TestTarget target, std::optional<std:
                             renderer_without_template_engine());
 }
 
-TestTarget model(const std::string& name) { return {TestTarget::Kind::Model, name, "", std::nullopt}; }
+TestTarget model(const std::string& name) {
+  return {TestTarget::Kind::Model, name, "", std::nullopt};
+}
 
 // Unique ids dbt itself gives these tests in its jaffle_shop example project.
 TEST(GenericTestTest, UniqueIdsMatchDbt) {
@@ -22,14 +24,15 @@ TEST(GenericTestTest, UniqueIdsMatchDbt) {
   EXPECT_EQ(unique.hash, "c5af1ff4b1");
   GenericTest not_null = build("not_null", model("customers"), "customer_id");
   EXPECT_EQ(not_null.hash, "5c9bf9911d");
-  EXPECT_EQ(not_null.kwargs.to_json(),
-            R"({"column_name":"customer_id","model":"{{ get_where_subquery(ref('customers')) }}"})");
+  EXPECT_EQ(
+      not_null.kwargs.to_json(),
+      R"({"column_name":"customer_id","model":"{{ get_where_subquery(ref('customers')) }}"})");
   EXPECT_EQ(not_null.raw_code, "{{ test_not_null(**_dbt_generic_test_kwargs) }}");
 }
 
 TEST(GenericTestTest, RelationshipsNameSortsArguments) {
-  GenericTest test = build("relationships: {to: ref('customers'), field: id}", model("orders"),
-                           "customer_id");
+  GenericTest test =
+      build("relationships: {to: ref('customers'), field: id}", model("orders"), "customer_id");
   EXPECT_EQ(test.full_name, "relationships_orders_customer_id__id__ref_customers_");
   EXPECT_EQ(test.short_name, test.full_name);
   ASSERT_EQ(test.refs.size(), 2u);
@@ -44,13 +47,14 @@ TEST(GenericTestTest, AcceptedValuesAndConfigArguments) {
   EXPECT_EQ(test.config.to_json(), R"({"severity":"warn","where":"x > 1"})");
   EXPECT_EQ(test.kwargs.find("severity"), nullptr);
   EXPECT_EQ(test.raw_code,
-            "{{ test_accepted_values(**_dbt_generic_test_kwargs) }}{{ config(severity=\"warn\",where=\"x > 1\") }}");
+            "{{ test_accepted_values(**_dbt_generic_test_kwargs) }}{{ "
+            "config(severity=\"warn\",where=\"x > 1\") }}");
 }
 
 TEST(GenericTestTest, LongNamesAreHashedForFileAndAlias) {
-  GenericTest test = build(
-      "accepted_values: {values: [placed, shipped, completed, return_pending, returned]}",
-      model("orders"), "status");
+  GenericTest test =
+      build("accepted_values: {values: [placed, shipped, completed, return_pending, returned]}",
+            model("orders"), "status");
   EXPECT_EQ(test.full_name,
             "accepted_values_orders_status__placed__shipped__completed__return_pending__returned");
   EXPECT_EQ(test.short_name, "accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758");
@@ -59,7 +63,8 @@ TEST(GenericTestTest, LongNamesAreHashedForFileAndAlias) {
 
 TEST(GenericTestTest, SourceTestsAndNamespaces) {
   TestTarget source{TestTarget::Kind::Source, "orders", "raw", std::nullopt};
-  GenericTest test = build("dbt_utils.expression_is_true: {expression: 'amount > 0'}", source, std::nullopt);
+  GenericTest test =
+      build("dbt_utils.expression_is_true: {expression: 'amount > 0'}", source, std::nullopt);
   EXPECT_EQ(test.namespace_, "dbt_utils");
   EXPECT_EQ(test.full_name, "dbt_utils_source_expression_is_true_raw_orders_amount_0");
   EXPECT_EQ(test.macro_name(), "dbt_utils.test_expression_is_true");
@@ -82,7 +87,8 @@ TEST(GenericTestTest, MalformedEntriesAreUserErrors) {
   EXPECT_THROW(build("unique: [1, 2]", model("m"), "c"), KilnError);
   EXPECT_THROW(build("'not a name!'", model("m"), "c"), KilnError);
   EXPECT_THROW(build("unique: {model: x}", model("m"), "c"), KilnError);
-  EXPECT_THROW(build("unique: {severity: warn, config: {severity: error}}", model("m"), "c"), KilnError);
+  EXPECT_THROW(build("unique: {severity: warn, config: {severity: error}}", model("m"), "c"),
+               KilnError);
 }
 
 TEST(PythonReprTest, MatchesCPython) {

@@ -52,7 +52,8 @@ TEST_F(ParseShopTest, ConfigPrecedenceFileOverPropertiesOverProject) {
   EXPECT_EQ(stg.config.find("unique_key")->as_string(), "order_id");
   EXPECT_EQ(stg.tags, (std::vector<std::string>{"shop", "staging", "hourly"}));
   EXPECT_EQ(stg.meta.find("owner")->as_string(), "data-team");  // properties config
-  EXPECT_EQ(node("model.parse_shop.stg_customers").config.find("materialized")->as_string(), "view");
+  EXPECT_EQ(node("model.parse_shop.stg_customers").config.find("materialized")->as_string(),
+            "view");
   EXPECT_EQ(node("model.parse_shop.customers").config.find("materialized")->as_string(), "table");
 }
 
@@ -73,7 +74,8 @@ TEST_F(ParseShopTest, DependenciesResolveRefsSourcesAndVersions) {
   EXPECT_EQ(node("model.parse_shop.stg_orders").depends_on_nodes,
             std::vector<std::string>{"source.parse_shop.shop_db.orders"});
   EXPECT_EQ(node("model.parse_shop.order_facts").depends_on_nodes,
-            (std::vector<std::string>{"model.parse_shop.dim_orders.v2", "model.parse_shop.stg_payments"}));
+            (std::vector<std::string>{"model.parse_shop.dim_orders.v2",
+                                      "model.parse_shop.stg_payments"}));
   const Node& v1 = node("model.parse_shop.dim_orders.v1");
   EXPECT_EQ(v1.version, "1");
   EXPECT_EQ(v1.latest_version, "1");
@@ -96,10 +98,12 @@ TEST_F(ParseShopTest, GenericTestsAreExpandedWithDbtIds) {
   EXPECT_EQ(email.config.find("where")->as_string(), "email is not null");
   EXPECT_EQ(email.tags, std::vector<std::string>{"pii"});
   const Node& relationship = node(
-      "test.parse_shop.relationships_stg_orders_customer_id__customer_id__ref_stg_customers_.430bf21500");
+      "test.parse_shop.relationships_stg_orders_customer_id__customer_id__ref_stg_customers_."
+      "430bf21500");
   EXPECT_EQ(relationship.alias, "relationships_stg_orders_96411fe0c89b49c3f4da955dfd358ba0");
-  EXPECT_EQ(relationship.depends_on_nodes,
-            (std::vector<std::string>{"model.parse_shop.stg_orders", "model.parse_shop.stg_customers"}));
+  EXPECT_EQ(
+      relationship.depends_on_nodes,
+      (std::vector<std::string>{"model.parse_shop.stg_orders", "model.parse_shop.stg_customers"}));
   EXPECT_EQ(node("test.parse_shop.source_unique_shop_db_orders_id.96f2411b93").depends_on_nodes,
             std::vector<std::string>{"source.parse_shop.shop_db.orders"});
   EXPECT_TRUE(manifest_->nodes.count("test.parse_shop.customer_id_in_known_range.986884117b"));
@@ -114,7 +118,8 @@ TEST_F(ParseShopTest, SingularTestsSeedsSnapshotsAnalyses) {
   EXPECT_EQ(seed.config.find("column_types")->find("amount_cents")->as_string(), "bigint");
   const Node& snapshot = node("snapshot.parse_shop.orders_snapshot");
   EXPECT_EQ(snapshot.schema, "history");
-  EXPECT_EQ(snapshot.fqn, (std::vector<std::string>{"parse_shop", "orders_history", "orders_snapshot"}));
+  EXPECT_EQ(snapshot.fqn,
+            (std::vector<std::string>{"parse_shop", "orders_history", "orders_snapshot"}));
   EXPECT_EQ(snapshot.config.find("strategy")->as_string(), "timestamp");
   EXPECT_EQ(node("analysis.parse_shop.revenue_by_day").fqn,
             (std::vector<std::string>{"parse_shop", "analysis", "revenue_by_day"}));
@@ -138,7 +143,8 @@ TEST_F(ParseShopTest, DisabledSourcesMacrosDocsExposures) {
   EXPECT_EQ(manifest_->docs.at("doc.parse_shop.order_status").block_contents,
             "One of placed, shipped, completed, returned.");
   EXPECT_EQ(manifest_->exposures.at("exposure.parse_shop.weekly_revenue").depends_on_nodes,
-            (std::vector<std::string>{"model.parse_shop.order_facts", "source.parse_shop.shop_db.orders"}));
+            (std::vector<std::string>{"model.parse_shop.order_facts",
+                                      "source.parse_shop.shop_db.orders"}));
 }
 
 // ---- Negative cases ------------------------------------------------------------------------
@@ -159,8 +165,9 @@ KilnError parse_error(const std::map<std::string, std::string>& files) {
 TEST(ProjectParserErrorsTest, MissingRefSuggestsClosestName) {
   KilnError e = parse_error({{"models/orders.sql", "select 1"},
                              {"models/report.sql", "select * from {{ ref('ordres') }}"}});
-  EXPECT_EQ(e.message(),
-            "model.p.report (models/report.sql) depends on a node named 'ordres' which was not found");
+  EXPECT_EQ(
+      e.message(),
+      "model.p.report (models/report.sql) depends on a node named 'ordres' which was not found");
   EXPECT_EQ(e.hint(), "did you mean 'orders'?");
   EXPECT_EQ(e.location().file, "models/report.sql");
 }
@@ -175,9 +182,11 @@ TEST(ProjectParserErrorsTest, MissingSourceAndDisabledRef) {
 }
 
 TEST(ProjectParserErrorsTest, DuplicateNamesAcrossFolders) {
-  KilnError e = parse_error({{"models/a/orders.sql", "select 1"}, {"models/b/orders.sql", "select 2"}});
-  EXPECT_EQ(e.message(),
-            "two models are named 'orders' in package 'p': models/a/orders.sql and models/b/orders.sql");
+  KilnError e =
+      parse_error({{"models/a/orders.sql", "select 1"}, {"models/b/orders.sql", "select 2"}});
+  EXPECT_EQ(
+      e.message(),
+      "two models are named 'orders' in package 'p': models/a/orders.sql and models/b/orders.sql");
 }
 
 TEST(ProjectParserErrorsTest, MalformedPropertyFilesNameTheLine) {
@@ -186,9 +195,10 @@ TEST(ProjectParserErrorsTest, MalformedPropertyFilesNameTheLine) {
   EXPECT_EQ(version.location().to_string(), "models/s.yml:1:10");
   KilnError not_list = parse_error({{"models/s.yml", "version: 2\nmodels:\n  name: x\n"}});
   EXPECT_EQ(not_list.message(), "'models' must be a list, found a mapping");
-  KilnError bad_test = parse_error(
-      {{"models/a.sql", "select 1 as id"},
-       {"models/s.yml", "models:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique: [x]\n"}});
+  KilnError bad_test = parse_error({{"models/a.sql", "select 1 as id"},
+                                    {"models/s.yml",
+                                     "models:\n  - name: a\n    columns:\n      - name: id\n       "
+                                     " data_tests:\n          - unique: [x]\n"}});
   EXPECT_EQ(bad_test.message(), "the arguments of test 'unique' must be a mapping, found a list");
   EXPECT_EQ(bad_test.location().line, 6);
 }
@@ -197,8 +207,9 @@ TEST(ProjectParserErrorsTest, DynamicFilesAndNamingOverridesNeedTheEngine) {
   KilnError dynamic = parse_error({{"models/a.sql", "{% set x = 1 %}select {{ x }}"}});
   EXPECT_EQ(dynamic.kind(), ErrorKind::Template);
   EXPECT_EQ(dynamic.location().file, "models/a.sql");
-  KilnError naming = parse_error({{"models/a.sql", "select 1"},
-                                  {"macros/n.sql", "{% macro generate_schema_name(c, n) %}x{% endmacro %}"}});
+  KilnError naming =
+      parse_error({{"models/a.sql", "select 1"},
+                   {"macros/n.sql", "{% macro generate_schema_name(c, n) %}x{% endmacro %}"}});
   EXPECT_NE(naming.message().find("overrides generate_schema_name"), std::string::npos);
 }
 
@@ -206,7 +217,8 @@ TEST(ProjectParserTest, RendererHookReceivesDynamicFiles) {
   TempDir dir;
   dir.write("dbt_project.yml", "name: p\n");
   dir.write("models/base.sql", "select 1");
-  dir.write("models/dyn.sql", "{% for i in range(2) %}select {{ i }}{% endfor %} {{ ref('base') }}");
+  dir.write("models/dyn.sql",
+            "{% for i in range(2) %}select {{ i }}{% endfor %} {{ ref('base') }}");
   ParseOptions options;
   std::vector<std::string> rendered;
   options.render_node = [&](const Node& node) {
@@ -223,7 +235,8 @@ TEST(ProjectParserTest, RendererHookReceivesDynamicFiles) {
   EXPECT_EQ(stats.static_files, 1u);
   EXPECT_EQ(stats.rendered_files, 1u);
   EXPECT_EQ(manifest.nodes.at("model.p.dyn").config.find("materialized")->as_string(), "table");
-  EXPECT_EQ(manifest.nodes.at("model.p.dyn").depends_on_nodes, std::vector<std::string>{"model.p.base"});
+  EXPECT_EQ(manifest.nodes.at("model.p.dyn").depends_on_nodes,
+            std::vector<std::string>{"model.p.base"});
 }
 
 }  // namespace

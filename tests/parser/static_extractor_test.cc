@@ -19,8 +19,9 @@ TEST(StaticExtractorTest, ReadsRefsSourcesAndConfig) {
   EXPECT_EQ(e.refs[2].version, "2");
   ASSERT_EQ(e.sources.size(), 1u);
   EXPECT_EQ(e.sources[0].source_name, "raw");
-  EXPECT_EQ(e.config.to_json(),
-            R"({"materialized":"table","tags":["a","b"],"unique_key":null,"full_refresh":false,"meta":{"owner":"x"},"batch":10})");
+  EXPECT_EQ(
+      e.config.to_json(),
+      R"({"materialized":"table","tags":["a","b"],"unique_key":null,"full_refresh":false,"meta":{"owner":"x"},"batch":10})");
   // Text between calls is kept so compiled SQL can be assembled without rendering.
   ASSERT_FALSE(e.segments.empty());
   EXPECT_EQ(e.segments[0].kind, StaticSegment::Kind::Config);
