@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "common/secrets.h"
+#include "context/dbt_context.h"
 #include "project/vars.h"
 
 namespace kiln {
@@ -115,6 +116,7 @@ const Project& Invocation::load_project() {
   if (!project_) {
     ProjectLoadOptions options;
     options.notice = [](const std::string& text) { events().info("Z001", text); };
+    options.render = make_config_renderer(cli_vars());
     project_ = kiln::load_project(project_dir(), options);
   }
   return *project_;
@@ -126,6 +128,7 @@ Target Invocation::load_target() {
   request.project_dir = project_dir();
   request.profile_name = flags_.profile.empty() ? load_project().profile_name : flags_.profile;
   request.target_name = flags_.target;
+  request.render = make_config_renderer(cli_vars());
   Target target = kiln::load_target(request);
   if (flags_.threads > 0) target.threads = flags_.threads;
   return target;

@@ -3,6 +3,7 @@
 #include "adapters/adapter.h"
 #include "cli/commands.h"
 #include "cli/selection.h"
+#include "context/dbt_context.h"
 #include "manifest/manifest_json.h"
 #include "parser/project_parser.h"
 
@@ -47,6 +48,7 @@ Manifest parse_manifest(Invocation& invocation) {
   std::unique_ptr<Adapter> adapter = make_adapter(target);
   ProjectLoadOptions load_options;
   load_options.notice = [](const std::string& text) { events().warn("Z003", text); };
+  load_options.render = make_config_renderer(invocation.cli_vars());
   std::vector<Project> packages = load_installed_packages(project, load_options);
 
   ParseTarget parse_target;
@@ -60,9 +62,24 @@ Manifest parse_manifest(Invocation& invocation) {
   parse_target.quote = [quoting](std::string_view identifier) {
     return quoting->quote(identifier);
   };
+  ContextTarget context_target;
+  context_target.profile_name = target.profile_name;
+  context_target.name = target.name;
+  context_target.type = adapter->type();
+  context_target.database = parse_target.database;
+  context_target.schema = parse_target.schema;
+  context_target.threads = target.threads;
+  context_target.fields = target.fields;
+  context_target.quote = parse_target.quote;
+  DbtContext context(project, packages, context_target, invocation.cli_vars(),
+                     invocation.invocation_id());
+
   ParseOptions options;
   options.notice = [](const std::string& text) { events().warn("Z004", text); };
   options.invocation_id = invocation.invocation_id();
+  options.render_value = make_config_renderer(invocation.cli_vars());
+  options.render_node = context.node_renderer();
+  options.generate_name = context.name_generator();
   ParseStats stats;
   Manifest manifest = parse_project(project, packages, parse_target, options, &stats);
   std::string timing;

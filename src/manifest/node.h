@@ -172,6 +172,7 @@ struct Macro {
   std::vector<MacroArgument> arguments;
   std::string patch_path;
   double created_at = 0;
+  int line = 1;  // where the block starts in its file, so template errors name the right line
 };
 
 // `{% docs name %}...{% enddocs %}` blocks.

@@ -166,6 +166,7 @@ struct PackageContext {
   const Project* project = nullptr;
   bool is_root = false;
   PropertyFiles properties;
+  ProjectFiles files;
 };
 
 class ProjectParser {
@@ -173,8 +174,8 @@ class ProjectParser {
   ProjectParser(const Project& root, const std::vector<Project>& packages,
                 const ParseTarget& target, const ParseOptions& options)
       : root_(root), target_(target), options_(options) {
-    packages_.push_back({&root, true, {}});
-    for (const Project& package : packages) packages_.push_back({&package, false, {}});
+    packages_.push_back({&root, true, {}, {}});
+    for (const Project& package : packages) packages_.push_back({&package, false, {}, {}});
   }
 
   Manifest parse(ParseStats* stats) {
@@ -194,6 +195,8 @@ class ProjectParser {
                                    std::chrono::duration<double, std::milli>(now - start).count());
       start = now;
     };
+    // Every package's macros first: rendering any node may call a macro of any package.
+    for (PackageContext& package : packages_) read_package_macros(package);
     for (PackageContext& package : packages_) read_package_files(package);
     phase("read files");
     for (PackageContext& package : packages_) apply_properties(package);
@@ -221,9 +224,20 @@ class ProjectParser {
     Data document;  // property files
   };
 
+  void read_package_macros(PackageContext& package) {
+    const Project& project = *package.project;
+    package.files = discover_files(project);
+    for (const ProjectFile& file : package.files.macros) read_macro_file(project, file);
+    for (const ProjectFile& file : package.files.tests) {
+      if (path_within(file.relative_path, project.test_paths).starts_with("generic/")) {
+        read_macro_file(project, file);
+      }
+    }
+  }
+
   void read_package_files(PackageContext& package) {
     const Project& project = *package.project;
-    ProjectFiles files = discover_files(project);
+    const ProjectFiles& files = package.files;
 
     // Reading, hashing, static extraction and YAML parsing are independent per file: spread them
     // over the cores. Building nodes stays sequential and in file order, so ids, errors and the
@@ -252,7 +266,6 @@ class ProjectParser {
     std::map<const ProjectFile*, FileContents*> contents_of;
     for (size_t i = 0; i < sql_files.size(); ++i) contents_of[sql_files[i]] = &sql_contents[i];
 
-    for (const ProjectFile& file : files.macros) read_macro_file(project, file);
     for (const ProjectFile& file : files.docs) read_docs_file(project, file);
     for (const ProjectFile& file : files.models) {
       add_sql_node(package, ResourceType::Model, file, project.model_paths, *contents_of[&file]);
@@ -261,9 +274,7 @@ class ProjectParser {
     for (const ProjectFile& file : files.snapshots) read_snapshot_file(package, file);
     for (const ProjectFile& file : files.tests) {
       std::string within = path_within(file.relative_path, project.test_paths);
-      if (within.starts_with("generic/")) {
-        read_macro_file(project, file);
-      } else {
+      if (!within.starts_with("generic/")) {
         add_sql_node(package, ResourceType::Test, file, project.test_paths, *contents_of[&file]);
       }
     }
@@ -293,6 +304,7 @@ class ProjectParser {
       macro.path = file.relative_path;
       macro.original_file_path = file.relative_path;
       macro.macro_sql = block.full_text;
+      macro.line = block.line;
       macro.unique_id = "macro." + project.name + "." + macro.name;
       macro.created_at = created_at_;
       if (manifest_.macros.count(macro.unique_id)) {
@@ -422,10 +434,11 @@ class ProjectParser {
           {node.original_file_path}, "keep the file to literal ref/source/config calls for now");
     }
     ++stats_.rendered_files;
-    RenderedCalls calls = options_.render_node(node);
+    RenderedCalls calls = options_.render_node(node, manifest_.macros);
     node.refs = std::move(calls.refs);
     node.sources = std::move(calls.sources);
     node.config_call_dict = std::move(calls.config);
+    node.depends_on_macros = std::move(calls.macros);
   }
 
   void add_node(Node node) {
@@ -865,7 +878,7 @@ class ProjectParser {
                       {macro.original_file_path},
                       "remove the override to use dbt's default naming");
     }
-    return std::string(trim(options_.generate_name(macro, custom, node)));
+    return std::string(trim(options_.generate_name(macro, custom, node, manifest_.macros)));
   }
 
   // ---- Generic tests -----------------------------------------------------------------------

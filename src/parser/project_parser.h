@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,16 +26,20 @@ struct ParseTarget {
 struct RenderedCalls {
   std::vector<RefCall> refs;
   std::vector<SourceCall> sources;
-  Data config = Data::map();  // keyword arguments of config() calls, merged
+  Data config = Data::map();        // keyword arguments of config() calls, merged
+  std::vector<std::string> macros;  // unique ids of the macros the render called
 };
 
 // Renders a node whose SQL uses Jinja beyond literal ref/source/config calls, in parse mode.
-using NodeRenderer = std::function<RenderedCalls(const Node& node)>;
+// `macros` holds every macro of the project and its packages.
+using NodeRenderer =
+    std::function<RenderedCalls(const Node& node, const std::map<std::string, Macro>& macros)>;
 
 // Calls a project's own generate_schema_name / generate_alias_name / generate_database_name
 // macro for a node and returns what it rendered (trimmed).
-using NameGenerator = std::function<std::string(const Macro& macro, const std::string& custom_value,
-                                                const Node& node)>;
+using NameGenerator =
+    std::function<std::string(const Macro& macro, const std::string& custom_value, const Node& node,
+                              const std::map<std::string, Macro>& macros)>;
 
 struct ParseOptions {
   ValueRenderer render_value = renderer_without_template_engine();

@@ -221,7 +221,7 @@ TEST(ProjectParserTest, RendererHookReceivesDynamicFiles) {
             "{% for i in range(2) %}select {{ i }}{% endfor %} {{ ref('base') }}");
   ParseOptions options;
   std::vector<std::string> rendered;
-  options.render_node = [&](const Node& node) {
+  options.render_node = [&](const Node& node, const std::map<std::string, Macro>&) {
     rendered.push_back(node.unique_id);
     RenderedCalls calls;
     calls.refs.push_back({"", "base", std::nullopt});

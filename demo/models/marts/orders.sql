@@ -1,10 +1,11 @@
+{% set methods = ['card', 'cash', 'gift_card', 'bank_transfer'] %}
+
 with payments as (
     select
         order_id,
-        sum(case when payment_method = 'card' then amount else 0 end) as card_amount,
-        sum(case when payment_method = 'cash' then amount else 0 end) as cash_amount,
-        sum(case when payment_method = 'gift_card' then amount else 0 end) as gift_card_amount,
-        sum(case when payment_method = 'bank_transfer' then amount else 0 end) as bank_transfer_amount,
+        {% for method in methods -%}
+        sum(case when payment_method = '{{ method }}' then amount else 0 end) as {{ method }}_amount,
+        {% endfor -%}
         sum(amount) as total_amount
     from {{ ref('stg_payments') }}
     group by order_id
@@ -16,10 +17,9 @@ select
     o.store_id,
     o.ordered_at,
     o.status,
-    coalesce(p.card_amount, 0) as card_amount,
-    coalesce(p.cash_amount, 0) as cash_amount,
-    coalesce(p.gift_card_amount, 0) as gift_card_amount,
-    coalesce(p.bank_transfer_amount, 0) as bank_transfer_amount,
+    {% for method in methods -%}
+    coalesce(p.{{ method }}_amount, 0) as {{ method }}_amount,
+    {% endfor -%}
     coalesce(p.total_amount, 0) as amount
 from {{ ref('stg_orders') }} as o
 left join payments as p using (order_id)

@@ -2,5 +2,5 @@ select
     id as payment_id,
     order_id,
     method as payment_method,
-    amount_cents / 100.0 as amount
+    {{ cents_to_currency('amount_cents') }} as amount
 from {{ ref('raw_payments') }}

@@ -1,0 +1,814 @@
+#include "context/dbt_context.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <unordered_map>
+
+#include "common/events.h"
+#include "common/hashing.h"
+#include "common/json_writer.h"
+#include "common/secrets.h"
+#include "common/strings.h"
+#include "context/relation.h"
+#include "context/values.h"
+#include "jinja/environment.h"
+#include "jinja/error.h"
+#include "project/yaml_reader.h"
+
+namespace kiln {
+
+using jinja::CallArgs;
+using jinja::Runtime;
+using jinja::Value;
+
+namespace {
+
+// The package kiln's built-in macros answer to, as dbt's own global project does.
+constexpr const char* kInternalPackage = "dbt";
+
+bool is_secret_field(const std::string& key) {
+  std::string lowered = to_lower(key);
+  for (const char* marker : {"pass", "token", "secret", "private_key", "api_key"}) {
+    if (lowered.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The hint of the last user error a native function raised on this thread. The template engine
+// turns host exceptions into its own error, located at the call; the hint is carried across here.
+thread_local std::string pending_hint;
+
+[[noreturn]] void user_error(std::string message, std::string hint) {
+  pending_hint = hint;
+  throw KilnError(ErrorKind::Template, std::move(message), {}, std::move(hint));
+}
+
+[[noreturn]] void compiler_error(std::string message) {
+  user_error(std::move(message), {});
+}
+
+std::string string_arg(CallArgs& args, size_t index, std::string_view name,
+                       std::string_view function) {
+  const Value* value = args.find(index, name);
+  if (!value || !value->is_string()) {
+    compiler_error(std::string(function) + "() expects a string for '" + std::string(name) + "'");
+  }
+  return value->as_string();
+}
+
+}  // namespace
+
+// What the render in progress on this thread is about.
+struct RenderState {
+  const Node* node = nullptr;
+  bool parse_mode = true;
+  RenderedCalls* calls = nullptr;      // parse mode: where calls are recorded
+  const Manifest* manifest = nullptr;  // compile mode
+  const std::map<std::string, Macro>* macros = nullptr;
+};
+
+thread_local RenderState* current_state = nullptr;
+
+class ScopedState {
+ public:
+  explicit ScopedState(RenderState* state) : previous_(current_state) { current_state = state; }
+  ~ScopedState() { current_state = previous_; }
+
+ private:
+  RenderState* previous_;
+};
+
+struct DbtContext::Impl {
+  const Project& root;
+  std::vector<const Project*> projects;  // root first, then packages
+  ContextTarget target;
+  Data cli_vars;
+  std::string invocation_id;
+  std::string run_started_at;
+  jinja::Environment env;
+  // macro unique id -> compiled macro value
+  std::unordered_map<std::string, Value> compiled_macros;
+  // template name -> source, for error excerpts
+  std::unordered_map<std::string, std::string> sources;
+  const std::map<std::string, Macro>* indexed_macros = nullptr;
+  size_t indexed_size = 0;
+  // package -> macro name -> macro
+  std::map<std::string, std::map<std::string, const Macro*>> macros_by_package;
+  // compile mode: refable node name -> nodes
+  const Manifest* indexed_manifest = nullptr;
+  std::unordered_map<std::string, std::vector<const Node*>> nodes_by_name;
+
+  Impl(const Project& root_project, const std::vector<Project>& packages, ContextTarget t,
+       Data vars, std::string id)
+      : root(root_project),
+        target(std::move(t)),
+        cli_vars(std::move(vars)),
+        invocation_id(std::move(id)) {
+    projects.push_back(&root);
+    for (const Project& package : packages) projects.push_back(&package);
+    run_started_at = current_timestamp();
+    env.set_dbt_tags(true);
+    register_globals();
+    env.set_unknown_name_resolver([this](std::string_view name) { return resolve_name(name); });
+  }
+
+  static std::string current_timestamp() {
+    std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    char buffer[40];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S+00:00", &parts);
+    return buffer;
+  }
+
+  RenderState& state() {
+    if (!current_state) compiler_error("this function is only available while rendering a node");
+    return *current_state;
+  }
+
+  std::string current_package() {
+    return current_state && current_state->node ? current_state->node->package_name : root.name;
+  }
+
+  // ---- macros --------------------------------------------------------------------------------
+
+  void index_macros(const std::map<std::string, Macro>* macros) {
+    if (!macros || (macros == indexed_macros && macros->size() == indexed_size)) return;
+    indexed_macros = macros;
+    indexed_size = macros->size();
+    macros_by_package.clear();
+    for (const auto& [id, macro] : *macros)
+      macros_by_package[macro.package_name][macro.name] = &macro;
+  }
+
+  const Macro* find_macro(const std::string& package, const std::string& name) {
+    auto it = macros_by_package.find(package);
+    if (it == macros_by_package.end()) return nullptr;
+    auto found = it->second.find(name);
+    return found == it->second.end() ? nullptr : found->second;
+  }
+
+  Value macro_value(const Macro& macro) {
+    if (auto it = compiled_macros.find(macro.unique_id); it != compiled_macros.end())
+      return it->second;
+    // Padding keeps template line numbers equal to the file's.
+    std::string source = std::string(std::max(0, macro.line - 1), '\n') + macro.macro_sql;
+    sources[macro.original_file_path] = source;
+    jinja::TemplatePtr tmpl = env.from_string(source, macro.original_file_path);
+    Value module = env.module(tmpl);
+    Value callable = env.getattr(module, macro.name);
+    if (callable.is_undefined()) {
+      compiler_error("macro '" + macro.name + "' in " + macro.original_file_path +
+                     " could not be loaded");
+    }
+    compiled_macros.emplace(macro.unique_id, callable);
+    return callable;
+  }
+
+  // dbt's lookup of an unqualified macro name: the root project, then the calling node's
+  // package, then the built-in macros.
+  const Macro* lookup_macro(const std::string& name) {
+    for (const std::string& package :
+         {root.name, current_package(), std::string(kInternalPackage)}) {
+      if (const Macro* macro = find_macro(package, name)) return macro;
+    }
+    return nullptr;
+  }
+
+  // Parse mode records the macros a node calls (manifest `depends_on.macros`).
+  void note_macro(const Macro& macro) {
+    if (!current_state || !current_state->calls) return;
+    std::vector<std::string>& macros = current_state->calls->macros;
+    if (std::find(macros.begin(), macros.end(), macro.unique_id) == macros.end()) {
+      macros.push_back(macro.unique_id);
+    }
+  }
+
+  bool is_package(std::string_view name) const {
+    if (name == kInternalPackage) return true;
+    for (const Project* project : projects) {
+      if (project->name == name) return true;
+    }
+    return false;
+  }
+
+  // `dbt_utils.star(...)`: a package name evaluates to its macros.
+  class PackageNamespace : public jinja::HostObject {
+   public:
+    PackageNamespace(Impl& impl, std::string package) : impl_(impl), package_(std::move(package)) {}
+    std::string_view type_name() const override { return "Namespace"; }
+    std::optional<Value> get_attr(std::string_view name, Runtime&) override {
+      if (const Macro* macro = impl_.find_macro(package_, std::string(name))) {
+        impl_.note_macro(*macro);
+        return impl_.macro_value(*macro);
+      }
+      return std::nullopt;
+    }
+    std::string str() const override { return "<namespace " + package_ + ">"; }
+
+   private:
+    Impl& impl_;
+    std::string package_;
+  };
+
+  // Names that depend on the node being rendered, looked up when used.
+  std::optional<Value> resolve_name(std::string_view name) {
+    std::string key(name);
+    if (current_state) {
+      RenderState& s = *current_state;
+      if (key == "this" && s.node) return node_relation(*s.node);
+      if (key == "model" && s.node) return node_dict(*s.node);
+      if (key == "execute") return Value(!s.parse_mode);
+    }
+    if (const Macro* macro = lookup_macro(key)) {
+      note_macro(*macro);
+      return macro_value(*macro);
+    }
+    if (is_package(name)) return Value::host(std::make_shared<PackageNamespace>(*this, key));
+    return std::nullopt;
+  }
+
+  // ---- values of the context ----------------------------------------------------------------
+
+  Value relation(const std::string& database, const std::string& schema,
+                 const std::string& identifier, const std::string& type = "") {
+    return make_relation(database, schema, identifier, type, target.quote);
+  }
+
+  Value node_relation(const Node& node) {
+    std::string type = config_string(node, "materialized");
+    if (type == "ephemeral") return relation("", "", "__dbt__cte__" + node.name, "cte");
+    return relation(node.database.empty() ? target.database : node.database,
+                    node.schema.empty() ? target.schema : node.schema,
+                    node.alias.empty() ? node.name : node.alias,
+                    type == "incremental" || type == "seed" || type == "snapshot" ? "table" : type);
+  }
+
+  static std::string config_string(const Node& node, const char* key) {
+    const Data* value = node.config.find(key);
+    return value && value->is_string() ? value->as_string() : "";
+  }
+
+  Value node_dict(const Node& node) {
+    Value dict = Value::dict();
+    dict.set("name", Value(node.name));
+    dict.set("unique_id", Value(node.unique_id));
+    dict.set("resource_type", Value(std::string(resource_type_name(node.resource_type))));
+    dict.set("package_name", Value(node.package_name));
+    dict.set("path", Value(node.path));
+    dict.set("original_file_path", Value(node.original_file_path));
+    std::vector<Value> fqn;
+    for (const std::string& part : node.fqn) fqn.emplace_back(part);
+    dict.set("fqn", Value::list(std::move(fqn)));
+    dict.set("alias", Value(node.alias));
+    dict.set("schema", Value(node.schema));
+    dict.set("database", Value(node.database));
+    dict.set("config", to_jinja(node.config));
+    std::vector<Value> tags;
+    for (const std::string& tag : node.tags) tags.emplace_back(tag);
+    dict.set("tags", Value::list(std::move(tags)));
+    dict.set("description", Value(node.description));
+    dict.set("raw_code", Value(node.raw_code));
+    dict.set("raw_sql", Value(node.raw_code));
+    dict.set("language", Value(node.language));
+    dict.set("meta", to_jinja(node.meta));
+    if (node.version) dict.set("version", Value(*node.version));
+    Value columns = Value::dict();
+    for (const ColumnDef& column : node.columns) {
+      columns.set(column.name,
+                  Value::dict()
+                      .set("name", Value(column.name))
+                      .set("description", Value(column.description))
+                      .set("data_type",
+                           column.data_type.empty() ? Value::none() : Value(column.data_type)));
+    }
+    dict.set("columns", columns);
+    return dict;
+  }
+
+  Value target_dict() {
+    Value dict = Value::dict();
+    for (const auto& [key, value] : target.fields.as_map()) {
+      if (!is_secret_field(key)) dict.set(key, to_jinja(value));
+    }
+    dict.set("name", Value(target.name));
+    dict.set("target_name", Value(target.name));
+    dict.set("profile_name", Value(target.profile_name));
+    dict.set("type", Value(target.type));
+    dict.set("schema", Value(target.schema));
+    dict.set("database", Value(target.database));
+    dict.set("threads", Value(static_cast<int64_t>(target.threads)));
+    return dict;
+  }
+
+  // var(): CLI vars, then the root project's vars for the node's package, its global vars, then
+  // the node's own package's vars, then the default.
+  std::optional<Data> lookup_var(const std::string& name, const std::string& package) {
+    if (const Data* value = cli_vars.find(name)) return *value;
+    auto scoped = [&](const Project& project) -> std::optional<Data> {
+      if (const Data* package_vars = project.vars.find(package);
+          package_vars && package_vars->is_map()) {
+        if (const Data* value = package_vars->find(name)) return *value;
+      }
+      if (const Data* value = project.vars.find(name)) {
+        bool is_package_scope = value->is_map() && is_package(name);
+        if (!is_package_scope) return *value;
+      }
+      return std::nullopt;
+    };
+    if (auto value = scoped(root)) return value;
+    for (const Project* project : projects) {
+      if (project->name == package && project != &root) {
+        if (auto value = scoped(*project)) return value;
+      }
+    }
+    return std::nullopt;
+  }
+
+  Value render_var(const Data& value) {
+    // Vars may themselves be templates ("{{ env_var('X') }}"), rendered when used.
+    if (value.is_string() && contains_jinja(value.as_string())) {
+      return env.render_value(env.from_string(value.as_string(), "<var>"), {});
+    }
+    return to_jinja(value);
+  }
+
+  // ---- ref and source -----------------------------------------------------------------------
+
+  RefCall parse_ref_args(CallArgs& args) {
+    RefCall ref;
+    std::vector<std::string> strings;
+    for (const Value& value : args.positional) {
+      if (!value.is_string())
+        compiler_error("ref() arguments must be strings, got " + value.repr());
+      strings.push_back(value.as_string());
+    }
+    if (strings.empty() || strings.size() > 2) {
+      compiler_error("ref() takes a model name, or a package and a model name; got " +
+                     std::to_string(strings.size()) + " arguments");
+    }
+    ref.name = strings.back();
+    if (strings.size() == 2) ref.package = strings.front();
+    for (const auto& [key, value] : args.keyword) {
+      if (key == "v" || key == "version") {
+        ref.version = value.is_string() ? value.as_string() : value.str();
+      } else {
+        compiler_error("ref() got an unexpected keyword argument '" + key + "'");
+      }
+    }
+    return ref;
+  }
+
+  void index_nodes(const Manifest& manifest) {
+    if (indexed_manifest == &manifest) return;
+    indexed_manifest = &manifest;
+    nodes_by_name.clear();
+    for (const auto& [id, node] : manifest.nodes) {
+      if (node.resource_type == ResourceType::Model || node.resource_type == ResourceType::Seed ||
+          node.resource_type == ResourceType::Snapshot) {
+        nodes_by_name[node.name].push_back(&node);
+      }
+    }
+  }
+
+  Value ref(CallArgs& args) {
+    RenderState& s = state();
+    RefCall call = parse_ref_args(args);
+    if (s.parse_mode) {
+      s.calls->refs.push_back(call);
+      return relation(target.database, target.schema, call.name);
+    }
+    index_nodes(*s.manifest);
+    auto candidates = nodes_by_name.find(call.name);
+    if (candidates != nodes_by_name.end()) {
+      for (const std::string& package :
+           {call.package.empty() ? current_package() : call.package, root.name}) {
+        for (const Node* node : candidates->second) {
+          if (node->package_name != package && !(call.package.empty() && package == root.name))
+            continue;
+          bool version_ok = call.version
+                                ? node->version == call.version
+                                : (!node->version || node->version == node->latest_version);
+          if (version_ok) return node_relation(*node);
+        }
+      }
+      for (const Node* node : candidates->second) {
+        if (call.package.empty() && (!node->version || node->version == node->latest_version)) {
+          return node_relation(*node);
+        }
+      }
+    }
+    compiler_error("ref('" + call.name + "') does not name a model, seed or snapshot");
+  }
+
+  Value source(CallArgs& args) {
+    RenderState& s = state();
+    std::string source_name = string_arg(args, 0, "source_name", "source");
+    std::string table_name = string_arg(args, 1, "table_name", "source");
+    if (s.parse_mode) {
+      s.calls->sources.push_back({source_name, table_name});
+      return relation(target.database, source_name, table_name);
+    }
+    for (const auto& [id, definition] : s.manifest->sources) {
+      if (definition.source_name == source_name && definition.name == table_name) {
+        return relation(definition.database, definition.schema, definition.identifier, "table");
+      }
+    }
+    compiler_error("source('" + source_name + "', '" + table_name + "') is not declared");
+  }
+
+  // ---- config -------------------------------------------------------------------------------
+
+  // `config(...)` records settings at parse time; `config.get`/`config.require` read them.
+  class ConfigObject : public jinja::HostObject {
+   public:
+    explicit ConfigObject(Impl& impl) : impl_(impl) {}
+    std::string_view type_name() const override { return "Config"; }
+    bool is_callable() const override { return true; }
+    Value call(CallArgs& args, Runtime&) override {
+      RenderState& s = impl_.state();
+      if (!s.parse_mode || !s.calls) return Value(std::string());
+      for (const Value& positional : args.positional) {
+        if (!positional.is_dict()) compiler_error("config() takes keyword arguments or one dict");
+        Data map = from_jinja(positional);
+        for (const auto& [key, value] : map.as_map()) s.calls->config.set(key, value);
+      }
+      for (const auto& [key, value] : args.keyword) s.calls->config.set(key, from_jinja(value));
+      return Value(std::string());
+    }
+    std::optional<Value> call_method(std::string_view name, CallArgs& args, Runtime&) override {
+      if (name != "get" && name != "require") return std::nullopt;
+      RenderState& s = impl_.state();
+      std::string key = string_arg(args, 0, "name", "config." + std::string(name));
+      const Data* found = nullptr;
+      if (s.calls) found = s.calls->config.find(key);
+      if (!found && s.node) found = s.node->config.find(key);
+      if (found && !found->is_null()) return to_jinja(*found);
+      if (name == "require" && !s.parse_mode) {
+        compiler_error("the config '" + key + "' is required by " +
+                       (s.node ? s.node->unique_id : std::string("this node")) +
+                       " but was not set");
+      }
+      const Value* fallback = args.find(1, "default");
+      return fallback ? *fallback : Value::none();
+    }
+
+   private:
+    Impl& impl_;
+  };
+
+  // ---- adapter ------------------------------------------------------------------------------
+
+  class AdapterObject : public jinja::HostObject {
+   public:
+    explicit AdapterObject(Impl& impl) : impl_(impl) {}
+    std::string_view type_name() const override { return "Adapter"; }
+    std::optional<Value> call_method(std::string_view name, CallArgs& args, Runtime&) override {
+      if (name == "dispatch") return impl_.dispatch(args);
+      if (name == "quote")
+        return Value(impl_.target.quote(string_arg(args, 0, "identifier", "adapter.quote")));
+      if (name == "type") return Value(impl_.target.type);
+      // Warehouse methods need a connection; at parse time (and until kiln runs models) they
+      // answer as dbt's do when `execute` is false.
+      if (name == "get_relation" || name == "load_relation") return Value::none();
+      if (name == "get_columns_in_relation" || name == "list_relations_without_caching") {
+        return Value::list();
+      }
+      return std::nullopt;
+    }
+    std::string str() const override { return "<Adapter " + impl_.target.type + ">"; }
+
+   private:
+    Impl& impl_;
+  };
+
+  // adapter.dispatch('name', 'namespace'): the first of `<adapter>__name`, `default__name` found
+  // in the packages the project's `dispatch:` config lists for the namespace, else the root
+  // project then the namespace package, then the built-in macros.
+  Value dispatch(CallArgs& args) {
+    std::string macro_name = string_arg(args, 0, "macro_name", "adapter.dispatch");
+    std::string macro_namespace;
+    if (const Value* ns = args.find(1, "macro_namespace"); ns && ns->is_string()) {
+      macro_namespace = ns->as_string();
+    }
+    std::vector<std::string> search;
+    for (const Data& entry : root.dispatch.is_list() ? root.dispatch.as_list() : Data::List{}) {
+      const Data* ns = entry.find("macro_namespace");
+      const Data* order = entry.find("search_order");
+      if (ns && ns->is_string() && ns->as_string() == macro_namespace && order &&
+          order->is_list()) {
+        for (const Data& package : order->as_list()) search.push_back(package.scalar_text());
+      }
+    }
+    if (search.empty()) {
+      search.push_back(root.name);
+      if (!macro_namespace.empty())
+        search.push_back(macro_namespace);
+      else
+        search.push_back(current_package());
+    }
+    search.push_back(kInternalPackage);
+    std::vector<std::string> tried;
+    for (const std::string& package : search) {
+      for (const std::string& prefix : {target.type, std::string("default")}) {
+        std::string candidate = prefix + "__" + macro_name;
+        tried.push_back(package + "." + candidate);
+        if (const Macro* macro = find_macro(package, candidate)) {
+          note_macro(*macro);
+          return macro_value(*macro);
+        }
+      }
+    }
+    compiler_error("adapter.dispatch found no implementation of '" + macro_name + "'; tried " +
+                   join(tried, ", "));
+  }
+
+  // ---- registration -------------------------------------------------------------------------
+
+  void register_globals() {
+    env.set_global("return", jinja::make_return_function());
+    env.set_function("ref", [this](CallArgs& args, Runtime&) { return ref(args); });
+    env.set_function("source", [this](CallArgs& args, Runtime&) { return source(args); });
+    env.set_global("config", Value::host(std::make_shared<ConfigObject>(*this)));
+    env.set_global("adapter", Value::host(std::make_shared<AdapterObject>(*this)));
+    env.set_function("var", [this](CallArgs& args, Runtime&) {
+      std::string name = string_arg(args, 0, "name", "var");
+      if (auto value = lookup_var(name, current_package())) return render_var(*value);
+      if (const Value* fallback = args.find(1, "default")) return *fallback;
+      std::string where = current_state && current_state->node
+                              ? current_state->node->unique_id + " (" +
+                                    current_state->node->original_file_path + ")"
+                              : "this file";
+      user_error(
+          "required var '" + name + "' is not set; " + where + " uses it",
+          "pass it with --vars '{" + name + ": ...}' or set it under `vars:` in dbt_project.yml");
+    });
+    env.set_function("env_var", [](CallArgs& args, Runtime&) {
+      std::string name = string_arg(args, 0, "var", "env_var");
+      if (const char* value = std::getenv(name.c_str())) {
+        if (name.starts_with("DBT_ENV_SECRET_")) register_secret(value);
+        return Value(std::string(value));
+      }
+      if (const Value* fallback = args.find(1, "default")) return *fallback;
+      user_error("environment variable '" + name + "' is not set",
+                 "export it, or give env_var() a default: env_var('" + name + "', 'value')");
+    });
+    env.set_function("is_incremental", [this](CallArgs&, Runtime&) {
+      (void)this;
+      return Value(false);
+    });
+    env.set_function("log", [](CallArgs& args, Runtime&) {
+      std::string message = args.get(0, "msg").str();
+      bool info = args.get(1, "info", Value(false)).truthy();
+      if (info) {
+        events().info("Z070", message);
+      } else {
+        events().debug("Z070", message);
+      }
+      return Value(std::string());
+    });
+    env.set_function("print", [](CallArgs& args, Runtime&) {
+      Event event;
+      event.code = "Z071";
+      event.message = args.get(0, "msg").str();
+      event.is_output = true;
+      events().emit(std::move(event));
+      return Value(std::string());
+    });
+    Value exceptions = Value::dict();
+    exceptions.set("raise_compiler_error", Value::function(
+                                               [](CallArgs& args, Runtime&) -> Value {
+                                                 compiler_error(args.get(0, "msg").str());
+                                               },
+                                               "raise_compiler_error"));
+    exceptions.set("raise_not_implemented",
+                   Value::function(
+                       [](CallArgs& args, Runtime&) -> Value {
+                         compiler_error("not implemented: " + args.get(0, "msg").str());
+                       },
+                       "raise_not_implemented"));
+    exceptions.set("warn", Value::function(
+                               [](CallArgs& args, Runtime&) {
+                                 events().warn("Z072", args.get(0, "msg").str());
+                                 return Value(std::string());
+                               },
+                               "warn"));
+    env.set_global("exceptions", exceptions);
+    env.set_function("tojson", [](CallArgs& args, Runtime&) {
+      std::string out;
+      JsonWriter writer(out);
+      writer.value(from_jinja(args.get(0, "value")));
+      return Value(out);
+    });
+    env.set_function("fromjson", [](CallArgs& args, Runtime&) {
+      // JSON is YAML; the YAML reader gives the same values for any JSON document.
+      try {
+        return to_jinja(parse_yaml(args.get(0, "string").str(), "fromjson"));
+      } catch (const KilnError&) {
+        if (const Value* fallback = args.find(1, "default")) return *fallback;
+        throw;
+      }
+    });
+    env.set_function("fromyaml", [](CallArgs& args, Runtime&) {
+      try {
+        return to_jinja(parse_yaml(args.get(0, "value").str(), "fromyaml"));
+      } catch (const KilnError&) {
+        if (const Value* fallback = args.find(1, "default")) return *fallback;
+        throw;
+      }
+    });
+    env.set_function("local_md5", [](CallArgs& args, Runtime&) {
+      return Value(md5_hex(args.get(0, "value").str()));
+    });
+    env.set_function("zip", [](CallArgs& args, Runtime&) {
+      std::vector<Value> rows;
+      size_t shortest = SIZE_MAX;
+      for (const Value& sequence : args.positional) {
+        if (!sequence.is_sequence()) return Value::none();
+        shortest = std::min(shortest, sequence.as_list().items.size());
+      }
+      if (args.positional.empty()) shortest = 0;
+      for (size_t i = 0; i < shortest; ++i) {
+        std::vector<Value> row;
+        for (const Value& sequence : args.positional) row.push_back(sequence.as_list().items[i]);
+        rows.push_back(Value::tuple(std::move(row)));
+      }
+      return Value::list(std::move(rows));
+    });
+    env.set_function("set", [](CallArgs& args, Runtime&) {
+      std::vector<Value> unique;
+      Value input = args.get(0, "value");
+      if (!input.is_sequence()) return Value::none();
+      for (const Value& item : input.as_list().items) {
+        bool seen = false;
+        for (const Value& existing : unique) seen = seen || existing.equals(item);
+        if (!seen) unique.push_back(item);
+      }
+      return Value::list(std::move(unique));
+    });
+    env.set_function("run_query", [this](CallArgs&, Runtime&) {
+      if (state().parse_mode) return Value::none();
+      compiler_error(
+          "run_query needs a warehouse connection, which `kiln compile` does not open yet");
+    });
+    env.set_function("statement", [](CallArgs&, Runtime&) { return Value(std::string()); });
+    env.set_function("load_result", [](CallArgs&, Runtime&) { return Value::none(); });
+    env.set_function("doc", [](CallArgs& args, Runtime&) {
+      return Value(std::string("{{ doc('") + args.get(0, "name").str() + "') }}");
+    });
+    env.set_global("invocation_id", Value(invocation_id));
+    env.set_global("run_started_at", Value(run_started_at));
+    env.set_global("project_name", Value(root.name));
+    env.set_global("target", target_dict());
+    env.set_global("flags", Value::dict()
+                                .set("FULL_REFRESH", Value(false))
+                                .set("STORE_FAILURES", Value(false))
+                                .set("WHICH", Value(std::string("parse"))));
+    env.set_global("graph", Value::dict()
+                                .set("nodes", Value::dict())
+                                .set("sources", Value::dict())
+                                .set("exposures", Value::dict())
+                                .set("macros", Value::dict()));
+  }
+
+  // ---- errors -------------------------------------------------------------------------------
+
+  KilnError to_kiln_error(const jinja::Error& error, const Node* node) {
+    std::string message = error.message();
+    std::string where =
+        node ? std::string(resource_type_name(node->resource_type)) + " " + node->unique_id : "";
+    SourceLocation location;
+    if (error.has_location()) {
+      location = {error.template_name(), static_cast<int>(error.line()),
+                  static_cast<int>(error.column())};
+    } else if (node) {
+      location = {node->original_file_path};
+    }
+    std::string hint = pending_hint.empty() ? "check the Jinja at this position" : pending_hint;
+    pending_hint.clear();
+    KilnError kiln_error(ErrorKind::Template,
+                         message + (where.empty() ? "" : " (in " + where + ")"), location, hint);
+    if (node && error.template_name() == node->original_file_path) {
+      kiln_error.with_source(node->raw_code);
+    } else if (auto it = sources.find(error.template_name()); it != sources.end()) {
+      kiln_error.with_source(it->second);
+    }
+    return kiln_error;
+  }
+
+  template <typename Body>
+  auto guarded(const Node* node, Body body) {
+    try {
+      return body();
+    } catch (const jinja::Error& error) {
+      throw to_kiln_error(error, node);
+    } catch (KilnError& error) {
+      if (!error.location().known() && node) {
+        throw KilnError(error.kind(), error.message(), {node->original_file_path}, error.hint());
+      }
+      throw;
+    }
+  }
+};
+
+ValueRenderer make_config_renderer(Data cli_vars) {
+  auto env = std::make_shared<jinja::Environment>();
+  env->set_function("env_var", [](CallArgs& args, Runtime&) {
+    std::string name = string_arg(args, 0, "var", "env_var");
+    if (const char* value = std::getenv(name.c_str())) {
+      if (name.starts_with("DBT_ENV_SECRET_")) register_secret(value);
+      return Value(std::string(value));
+    }
+    if (const Value* fallback = args.find(1, "default")) return *fallback;
+    user_error("environment variable '" + name + "' is not set",
+               "export it, or give env_var() a default: env_var('" + name + "', 'value')");
+  });
+  env->set_function("var", [cli_vars](CallArgs& args, Runtime&) {
+    std::string name = string_arg(args, 0, "name", "var");
+    if (const Data* value = cli_vars.find(name)) return to_jinja(*value);
+    if (const Value* fallback = args.find(1, "default")) return *fallback;
+    user_error("required var '" + name + "' is not set",
+               "pass it with --vars '{" + name + ": ...}'");
+  });
+  return [env](std::string_view text, const SourceLocation& where) -> std::string {
+    try {
+      return env->render(env->from_string(text, where.file), {});
+    } catch (const jinja::Error& error) {
+      std::string hint = pending_hint.empty() ? "check the Jinja in this value" : pending_hint;
+      pending_hint.clear();
+      throw KilnError(ErrorKind::Template, error.message(), where, hint);
+    } catch (const KilnError& error) {
+      throw KilnError(error.kind(), error.message(), where, error.hint());
+    }
+  };
+}
+
+DbtContext::DbtContext(const Project& root, const std::vector<Project>& packages,
+                       ContextTarget target, Data cli_vars, std::string invocation_id)
+    : impl_(std::make_unique<Impl>(root, packages, std::move(target), std::move(cli_vars),
+                                   std::move(invocation_id))) {}
+
+DbtContext::~DbtContext() = default;
+
+ValueRenderer DbtContext::config_renderer() {
+  return [this](std::string_view text, const SourceLocation& where) -> std::string {
+    try {
+      return impl_->env.render(impl_->env.from_string(text, where.file), {});
+    } catch (const jinja::Error& error) {
+      KilnError kiln_error(ErrorKind::Template, error.message(), where,
+                           "check the Jinja in this value");
+      throw kiln_error;
+    }
+  };
+}
+
+RenderedCalls DbtContext::render_for_parse(const Node& node,
+                                           const std::map<std::string, Macro>& macros) {
+  impl_->index_macros(&macros);
+  RenderedCalls calls;
+  RenderState state{&node, true, &calls, nullptr, &macros};
+  ScopedState scope(&state);
+  impl_->guarded(&node, [&] {
+    impl_->env.render(impl_->env.from_string(node.raw_code, node.original_file_path), {});
+    return 0;
+  });
+  return calls;
+}
+
+std::string DbtContext::generate_name(const Macro& macro, const std::string& custom_value,
+                                      const Node& node,
+                                      const std::map<std::string, Macro>& macros) {
+  impl_->index_macros(&macros);
+  RenderState state{&node, true, nullptr, nullptr, &macros};
+  ScopedState scope(&state);
+  return impl_->guarded(&node, [&] {
+    Value callable = impl_->macro_value(macro);
+    Value custom = custom_value.empty() ? Value::none() : Value(custom_value);
+    return impl_->env.call(callable, {custom, impl_->node_dict(node)}).str();
+  });
+}
+
+std::string DbtContext::compile(const Node& node, const Manifest& manifest) {
+  impl_->index_macros(&manifest.macros);
+  RenderState state{&node, false, nullptr, &manifest, &manifest.macros};
+  ScopedState scope(&state);
+  return impl_->guarded(&node, [&] {
+    return impl_->env.render(impl_->env.from_string(node.raw_code, node.original_file_path), {});
+  });
+}
+
+NodeRenderer DbtContext::node_renderer() {
+  return [this](const Node& node, const std::map<std::string, Macro>& macros) {
+    return render_for_parse(node, macros);
+  };
+}
+
+NameGenerator DbtContext::name_generator() {
+  return [this](const Macro& macro, const std::string& custom, const Node& node,
+                const std::map<std::string, Macro>& macros) {
+    return generate_name(macro, custom, node, macros);
+  };
+}
+
+}  // namespace kiln

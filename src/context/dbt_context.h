@@ -1,0 +1,70 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/data.h"
+#include "manifest/manifest.h"
+#include "parser/project_parser.h"
+#include "project/config_renderer.h"
+#include "project/project.h"
+
+namespace kiln {
+
+// What templates see as `target`, and how the warehouse quotes identifiers.
+struct ContextTarget {
+  std::string profile_name;
+  std::string name;
+  std::string type;
+  std::string database;
+  std::string schema;
+  int threads = 1;
+  Data fields = Data::map();  // the profile output; secret fields are left out of `target`
+  std::function<std::string(std::string_view)> quote;
+};
+
+// The renderer for Jinja in dbt_project.yml and profiles.yml values, before any project is
+// loaded: env_var() and var() over the --vars mapping, as dbt allows there.
+ValueRenderer make_config_renderer(Data cli_vars);
+
+// dbt's Jinja context on kiln's template engine: ref, source, config, var, env_var, this,
+// target, adapter.dispatch, macros of the project and its packages, exceptions, log, and the
+// rest. One instance serves a whole invocation; templates and macros are compiled once.
+//
+// Templates run in two modes, as in dbt: at parse time calls are recorded (ref() notes an edge,
+// config() notes settings, `execute` is false), and at compile time they resolve (ref() gives
+// the relation of the node it names).
+class DbtContext {
+ public:
+  DbtContext(const Project& root, const std::vector<Project>& packages, ContextTarget target,
+             Data cli_vars, std::string invocation_id);
+  ~DbtContext();
+  DbtContext(const DbtContext&) = delete;
+  DbtContext& operator=(const DbtContext&) = delete;
+
+  // Renders Jinja in dbt_project.yml and profiles.yml values: env_var() and var() (CLI vars).
+  ValueRenderer config_renderer();
+
+  // Parse mode: renders `node` and returns the ref/source/config calls it made.
+  RenderedCalls render_for_parse(const Node& node, const std::map<std::string, Macro>& macros);
+
+  // Calls the project's generate_*_name override for `node` and returns its output.
+  std::string generate_name(const Macro& macro, const std::string& custom_value, const Node& node,
+                            const std::map<std::string, Macro>& macros);
+
+  // Compile mode: renders `node`'s SQL with refs and sources resolved against `manifest`.
+  std::string compile(const Node& node, const Manifest& manifest);
+
+  // Hooks for ParseOptions.
+  NodeRenderer node_renderer();
+  NameGenerator name_generator();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kiln
