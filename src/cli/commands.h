@@ -18,6 +18,7 @@ struct Manifest;
 struct SelectionFlags;
 int run_ls(Invocation& invocation, const SelectionFlags& flags, const std::string& output,
            const std::vector<std::string>& output_keys);
+int run_compile(Invocation& invocation, const SelectionFlags& flags, const std::string& inline_sql);
 // Loads the project, its packages and target, and parses everything into a manifest.
 Manifest parse_manifest(Invocation& invocation);
 

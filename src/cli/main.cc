@@ -80,6 +80,10 @@ int run(int argc, char** argv) {
                  "Only these types (model, test, source, ...)");
   ls->add_option("--output,-o", ls_output, "selector, name, path or json")->capture_default_str();
   ls->add_option("--output-keys", output_keys, "With --output json: the keys to print");
+  CLI::App* compile = app.add_subcommand("compile", "Write the SQL each selected node would run");
+  add_selection_flags(*compile, selection);
+  std::string inline_sql;
+  compile->add_option("--inline", inline_sql, "Compile this SQL instead of project nodes");
 
   try {
     app.parse(argc, argv);
@@ -114,6 +118,7 @@ int run(int argc, char** argv) {
         {parse, [&] { return run_parse(invocation); }},
         {clean, [&] { return run_clean(invocation); }},
         {ls, [&] { return run_ls(invocation, selection, ls_output, output_keys); }},
+        {compile, [&] { return run_compile(invocation, selection, inline_sql); }},
     };
     int code = kExitSuccess;
     for (const auto& [command, run] : commands) {

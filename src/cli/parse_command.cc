@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/selection.h"
 #include "context/dbt_context.h"
+#include "macros/builtin_macros.h"
 #include "manifest/manifest_json.h"
 #include "parser/project_parser.h"
 
@@ -80,6 +81,7 @@ Manifest parse_manifest(Invocation& invocation) {
   options.render_value = make_config_renderer(invocation.cli_vars());
   options.render_node = context.node_renderer();
   options.generate_name = context.name_generator();
+  options.builtin_macros = builtin_macro_files();
   ParseStats stats;
   Manifest manifest = parse_project(project, packages, parse_target, options, &stats);
   std::string timing;

@@ -1,6 +1,7 @@
 #include "context/dbt_context.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <set>
 #include <unordered_map>
@@ -789,13 +790,106 @@ std::string DbtContext::generate_name(const Macro& macro, const std::string& cus
   });
 }
 
+namespace {
+
+// dbt renders a generic test's arguments before passing them: strings that look like a call
+// (`ref('customers')`) are evaluated as expressions, other templated strings are rendered, and
+// column_name stays text.
+bool looks_like_call(std::string_view text) {
+  text = trim(text);
+  for (const char* name : {"env_var(", "ref(", "var(", "source(", "doc("}) {
+    if (text.starts_with(name) && text.ends_with(")")) return true;
+  }
+  return false;
+}
+
+// Skips whitespace and SQL comments at the start of `sql`; returns where the first token begins.
+size_t first_token(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (sql.substr(i, 2) == "/*") {
+      size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+}  // namespace
+
+std::string inject_ctes(const std::string& sql,
+                        const std::vector<std::pair<std::string, std::string>>& ctes) {
+  if (ctes.empty()) return sql;
+  std::string definitions;
+  for (const auto& [name, body] : ctes) {
+    if (!definitions.empty()) definitions += ",\n";
+    definitions += name + " as (\n" + body + "\n)";
+  }
+  size_t start = first_token(sql);
+  std::string head = to_lower(sql.substr(start, 5));
+  bool has_with = head.starts_with("with") &&
+                  (head.size() == 4 || std::isspace(static_cast<unsigned char>(head[4])));
+  if (has_with) {
+    return sql.substr(0, start) + "with " + definitions + ",\n" + sql.substr(start + 4);
+  }
+  return sql.substr(0, start) + "with " + definitions + "\n" + sql.substr(start);
+}
+
 std::string DbtContext::compile(const Node& node, const Manifest& manifest) {
   impl_->index_macros(&manifest.macros);
   RenderState state{&node, false, nullptr, &manifest, &manifest.macros};
   ScopedState scope(&state);
-  return impl_->guarded(&node, [&] {
-    return impl_->env.render(impl_->env.from_string(node.raw_code, node.original_file_path), {});
+  std::string sql = impl_->guarded(&node, [&] {
+    jinja::Context context;
+    if (node.test_metadata) {
+      Value kwargs = Value::dict();
+      for (const auto& [key, value] : node.test_metadata->kwargs.as_map()) {
+        if (value.is_string() && key != "column_name") {
+          std::string text = value.as_string();
+          if (looks_like_call(text)) text = "{{ " + text + " }}";
+          if (contains_jinja(text)) {
+            kwargs.set(key, impl_->env.render_value(
+                                impl_->env.from_string(text, node.original_file_path), {}));
+            continue;
+          }
+        }
+        kwargs.set(key, to_jinja(value));
+      }
+      context.emplace("_dbt_generic_test_kwargs", kwargs);
+    }
+    return impl_->env.render(impl_->env.from_string(node.raw_code, node.original_file_path),
+                             context);
   });
+  // Ephemeral models the node selects from become CTEs in front of its SQL, deepest first.
+  std::vector<std::pair<std::string, std::string>> ctes;
+  std::set<std::string> seen;
+  std::function<void(const Node&)> collect = [&](const Node& from) {
+    for (const std::string& id : from.depends_on_nodes) {
+      auto it = manifest.nodes.find(id);
+      if (it == manifest.nodes.end() || !seen.insert(id).second) continue;
+      const Node& parent = it->second;
+      const Data* materialized = parent.config.find("materialized");
+      if (!materialized || !materialized->is_string() || materialized->as_string() != "ephemeral")
+        continue;
+      collect(parent);
+      RenderState parent_state{&parent, false, nullptr, &manifest, &manifest.macros};
+      ScopedState parent_scope(&parent_state);
+      std::string body = impl_->guarded(&parent, [&] {
+        return impl_->env.render(impl_->env.from_string(parent.raw_code, parent.original_file_path),
+                                 {});
+      });
+      ctes.emplace_back("__dbt__cte__" + parent.name, std::string(trim(body)));
+    }
+  };
+  collect(node);
+  return inject_ctes(sql, ctes);
 }
 
 NodeRenderer DbtContext::node_renderer() {

@@ -26,6 +26,10 @@ struct ContextTarget {
   std::function<std::string(std::string_view)> quote;
 };
 
+// Puts `ctes` ((name, sql) pairs) in front of `sql` as a WITH clause, joining an existing one.
+std::string inject_ctes(const std::string& sql,
+                        const std::vector<std::pair<std::string, std::string>>& ctes);
+
 // The renderer for Jinja in dbt_project.yml and profiles.yml values, before any project is
 // loaded: env_var() and var() over the --vars mapping, as dbt allows there.
 ValueRenderer make_config_renderer(Data cli_vars);

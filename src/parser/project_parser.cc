@@ -21,6 +21,9 @@
 namespace kiln {
 namespace {
 
+// The package kiln's built-in macros belong to, as dbt's global project does.
+constexpr std::string_view kBuiltinPackageName = "dbt";
+
 // dbt checksums seeds above 1 MiB by path, not contents, so large seeds do not slow parsing.
 constexpr size_t kMaximumSeedSizeForChecksum = 1024 * 1024;
 
@@ -196,6 +199,9 @@ class ProjectParser {
       start = now;
     };
     // Every package's macros first: rendering any node may call a macro of any package.
+    for (const auto& [path, text] : options_.builtin_macros) {
+      add_macros_from(std::string(kBuiltinPackageName), std::string(path), text);
+    }
     for (PackageContext& package : packages_) read_package_macros(package);
     for (PackageContext& package : packages_) read_package_files(package);
     phase("read files");
@@ -290,30 +296,31 @@ class ProjectParser {
 
   void read_macro_file(const Project& project, const ProjectFile& file) {
     std::string text = read_text_file(file.absolute_path, file.relative_path);
-    for (TopLevelBlock& block :
-         extract_blocks(text, file.relative_path, {"macro", "test", "materialization", "docs"})) {
-      if (block.type == "docs") {
-        add_doc(project, file, block);
-        continue;
-      }
+    for (TopLevelBlock& block : extract_blocks(text, file.relative_path, {"docs"})) {
+      add_doc(project, file, block);
+    }
+    add_macros_from(project.name, file.relative_path, text);
+  }
+
+  void add_macros_from(const std::string& package, const std::string& path, std::string_view text) {
+    for (TopLevelBlock& block : extract_blocks(text, path, {"macro", "test", "materialization"})) {
       Macro macro;
       macro.name = block.name;
       if (block.type == "test") macro.name = "test_" + block.name;
       if (block.type == "materialization") macro.name = materialization_macro_name(block);
-      macro.package_name = project.name;
-      macro.path = file.relative_path;
-      macro.original_file_path = file.relative_path;
+      macro.package_name = package;
+      macro.path = path;
+      macro.original_file_path = path;
       macro.macro_sql = block.full_text;
       macro.line = block.line;
-      macro.unique_id = "macro." + project.name + "." + macro.name;
+      macro.unique_id = "macro." + package + "." + macro.name;
       macro.created_at = created_at_;
       if (manifest_.macros.count(macro.unique_id)) {
         const Macro& other = manifest_.macros.at(macro.unique_id);
         throw KilnError(ErrorKind::Project,
-                        "two macros are named '" + macro.name + "' in package '" + project.name +
-                            "': " + other.original_file_path + " and " + file.relative_path,
-                        {file.relative_path, block.line, block.column},
-                        "rename or remove one of them");
+                        "two macros are named '" + macro.name + "' in package '" + package +
+                            "': " + other.original_file_path + " and " + path,
+                        {path, block.line, block.column}, "rename or remove one of them");
       }
       manifest_.macros.emplace(macro.unique_id, std::move(macro));
     }

@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "manifest/manifest.h"
@@ -48,6 +50,8 @@ struct ParseOptions {
   std::function<void(const std::string&)> notice;
   std::string invocation_id;
   std::string generated_at;  // ISO 8601; empty: now
+  // Macro files that form the built-in `dbt` package: (path, text).
+  std::vector<std::pair<std::string_view, std::string_view>> builtin_macros;
 };
 
 struct ParseStats {

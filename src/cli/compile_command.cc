@@ -1,0 +1,111 @@
+#include <fstream>
+
+#include "adapters/adapter.h"
+#include "cli/commands.h"
+#include "cli/selection.h"
+#include "context/dbt_context.h"
+
+namespace kiln {
+namespace {
+
+// Where dbt writes a node's compiled SQL: target/compiled/<package>/<file>, and for a generic
+// test, inside a folder named after its property file.
+std::filesystem::path compiled_path(const std::filesystem::path& target_dir, const Node& node) {
+  std::filesystem::path base =
+      target_dir / "compiled" / node.package_name / node.original_file_path;
+  if (node.test_metadata) return base / node.path;
+  return base;
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw KilnError(ErrorKind::Io, "cannot write " + path.string());
+}
+
+void print_output(const std::string& text) {
+  Event event;
+  event.code = "Z081";
+  event.message = text;
+  event.is_output = true;
+  events().emit(std::move(event));
+}
+
+}  // namespace
+
+int run_compile(Invocation& invocation, const SelectionFlags& flags,
+                const std::string& inline_sql) {
+  ParsedProject project = parse_and_check(invocation);
+  const Project& root = invocation.load_project();
+  Target target = invocation.load_target();
+  std::unique_ptr<Adapter> adapter = make_adapter(target);
+  ProjectLoadOptions load_options;
+  load_options.render = make_config_renderer(invocation.cli_vars());
+  std::vector<Project> packages = load_installed_packages(root, load_options);
+  ContextTarget context_target;
+  context_target.profile_name = target.profile_name;
+  context_target.name = target.name;
+  context_target.type = adapter->type();
+  context_target.database = adapter->default_database();
+  context_target.schema = adapter->default_schema();
+  if (const Data* schema = target.fields.find("schema"); schema && schema->is_string()) {
+    context_target.schema = schema->as_string();
+  }
+  context_target.threads = target.threads;
+  context_target.fields = target.fields;
+  const Adapter* quoting = adapter.get();
+  context_target.quote = [quoting](std::string_view identifier) {
+    return quoting->quote(identifier);
+  };
+  DbtContext context(root, packages, context_target, invocation.cli_vars(),
+                     invocation.invocation_id());
+
+  if (!inline_sql.empty()) {
+    Node node;
+    node.resource_type = ResourceType::SqlOperation;
+    node.name = "inline_query";
+    node.package_name = root.name;
+    node.unique_id = "sql_operation." + root.name + ".inline_query";
+    node.original_file_path = "inline";
+    node.raw_code = inline_sql;
+    node.config = Data::map({{"materialized", Data::string("view")}});
+    print_output("Compiled inline node is:");
+    print_output(context.compile(node, project.manifest));
+    return kExitSuccess;
+  }
+
+  std::vector<ResourceType> types;
+  for (const char* type : {"model", "snapshot", "test", "analysis"})
+    types.push_back(*parse_resource_type(type));
+  std::set<std::string> selected = select_from(invocation, project, flags, types);
+  if (selected.empty()) {
+    events().warn("Z080",
+                  "Nothing to do. Try checking your model configs and model specification args");
+    return kExitSuccess;
+  }
+  std::filesystem::path target_dir = invocation.target_dir();
+  size_t compiled = 0;
+  std::string last_sql;
+  std::string last_name;
+  for (const std::string& id : project.dag.topological_order(selected)) {
+    auto it = project.manifest.nodes.find(id);
+    if (it == project.manifest.nodes.end()) continue;  // sources, unit tests, exposures
+    const Node& node = it->second;
+    std::string sql = context.compile(node, project.manifest);
+    write_text(compiled_path(target_dir, node), sql);
+    last_sql = sql;
+    last_name = node.name;
+    ++compiled;
+  }
+  if (compiled == 1) {
+    print_output("Compiled node '" + last_name + "' is:");
+    print_output(last_sql);
+  }
+  say("Z082", "Compiled " + std::to_string(compiled) + (compiled == 1 ? " node" : " nodes") +
+                  " into " +
+                  (target_dir / "compiled").lexically_relative(invocation.project_dir()).string());
+  return kExitSuccess;
+}
+
+}  // namespace kiln
