@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Parse and compile benchmarks on generated dbt-style projects (bench/gen_project.py).
+# usage: bench/parse_bench.sh KILN_BINARY [MODELS...]   (default: 1000 10000)
+# Prints one table row per project size: best-of-3 wall time and peak RSS.
+set -euo pipefail
+kiln=$(realpath "$1")
+shift
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+measure() {  # prints "seconds max_rss_mb" of the best of three runs of the command
+  local best_s="" best_rss=""
+  for _ in 1 2 3; do
+    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    local out s rss
+    out=$(tail -1 "$work/time.txt")
+    s=${out% *}
+    rss=${out#* }
+    if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; best_rss=$rss; fi
+  done
+  echo "$best_s $((best_rss / 1024))"
+}
+
+printf '| %-8s | %-22s | %-22s |\n' "models" "full parse (s / MB)" "compile all (s / MB)"
+printf '|----------|------------------------|------------------------|\n'
+for n in "${sizes[@]}"; do
+  project="$work/p$n"
+  /usr/bin/python3 "$here/gen_project.py" "$n" "$project"
+  cd "$project"
+  read -r parse_s parse_mb < <(measure "$kiln" parse --quiet)
+  read -r compile_s compile_mb < <(measure "$kiln" compile --quiet)
+  printf '| %-8s | %-22s | %-22s |\n' "$n" "$parse_s / $parse_mb" "$compile_s / $compile_mb"
+  cd - >/dev/null
+done
