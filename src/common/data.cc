@@ -1,7 +1,7 @@
 #include "common/data.h"
 
-#include <cmath>
-#include <cstdio>
+#include "common/json_writer.h"
+#include "common/python_repr.h"
 
 namespace kiln {
 
@@ -67,102 +67,6 @@ std::string_view Data::kind_name() const {
   return "a value";
 }
 
-namespace {
-
-std::string format_float(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[32];
-  // Shortest text that reads back as the same double, as Python's repr does.
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  std::string text = buffer;
-  if (text.find_first_of(".eE") == std::string::npos) text += ".0";
-  return text;
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
-void append_json(std::string& out, const Data& data) {
-  switch (data.kind()) {
-    case Data::Kind::Null:
-      out += "null";
-      break;
-    case Data::Kind::Bool:
-      out += data.as_bool() ? "true" : "false";
-      break;
-    case Data::Kind::Int:
-      out += std::to_string(data.as_int());
-      break;
-    case Data::Kind::Float: {
-      double v = data.as_float();
-      out += std::isfinite(v) ? format_float(v) : "null";
-      break;
-    }
-    case Data::Kind::String:
-      append_json_string(out, data.as_string());
-      break;
-    case Data::Kind::List: {
-      out += '[';
-      bool first = true;
-      for (const Data& item : data.as_list()) {
-        if (!first) out += ',';
-        first = false;
-        append_json(out, item);
-      }
-      out += ']';
-      break;
-    }
-    case Data::Kind::Map: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, value] : data.as_map()) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, key);
-        out += ':';
-        append_json(out, value);
-      }
-      out += '}';
-      break;
-    }
-  }
-}
-
-}  // namespace
-
 std::string Data::scalar_text() const {
   switch (kind()) {
     case Kind::Null:
@@ -172,7 +76,7 @@ std::string Data::scalar_text() const {
     case Kind::Int:
       return std::to_string(as_int());
     case Kind::Float:
-      return format_float(as_float());
+      return python_float_repr(as_float());
     case Kind::String:
       return as_string();
     default:
@@ -182,7 +86,7 @@ std::string Data::scalar_text() const {
 
 std::string Data::to_json() const {
   std::string out;
-  append_json(out, *this);
+  JsonWriter(out).value(*this);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "common/error.h"
+#include "common/json_writer.h"
 #include "common/secrets.h"
 
 namespace kiln {
@@ -95,43 +96,6 @@ std::string clock_text(std::chrono::system_clock::time_point time) {
   return buffer;
 }
 
-std::string iso_timestamp(std::chrono::system_clock::time_point time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count() %
-      1000000;
-  char buffer[48];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06lldZ", buffer, static_cast<long long>(micros));
-  return out;
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-      out += buffer;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-}
-
 std::string json_line(const Event& event, const EventContext& context) {
   std::string out = "{\"info\":{\"code\":";
   append_json_string(out, event.code);
@@ -142,7 +106,7 @@ std::string json_line(const Event& event, const EventContext& context) {
   out += ",\"thread\":";
   append_json_string(out, context.thread_name);
   out += ",\"ts\":";
-  append_json_string(out, iso_timestamp(context.time));
+  append_json_string(out, iso8601_utc(context.time));
   out += "},\"data\":{";
   bool first = true;
   for (const auto& [key, value] : event.fields) {
@@ -157,6 +121,20 @@ std::string json_line(const Event& event, const EventContext& context) {
 }
 
 }  // namespace
+
+std::string iso8601_utc(std::chrono::system_clock::time_point time) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count() %
+      1000000;
+  char buffer[48];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
+  char out[64];
+  std::snprintf(out, sizeof out, "%s.%06lldZ", buffer, static_cast<long long>(micros));
+  return out;
+}
 
 void set_thread_name(std::string name) {
   current_thread_name = std::move(name);

@@ -112,6 +112,9 @@ class FileSink : public EventSink {
   bool json_;
 };
 
+// "2026-11-27T12:31:36.123456Z", as dbt's artifacts and JSON logs write times.
+std::string iso8601_utc(std::chrono::system_clock::time_point time);
+
 // Colour helpers for console text; they return the text unchanged when colour is off.
 std::string colorize(std::string_view text, std::string_view ansi_code, bool enabled);
 inline constexpr std::string_view kGreen = "32";

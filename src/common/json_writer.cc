@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/python_repr.h"
+
 namespace kiln {
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -99,16 +101,9 @@ JsonWriter& JsonWriter::value(int64_t number) {
 
 JsonWriter& JsonWriter::value(double number) {
   before_value();
-  if (!std::isfinite(number)) {
-    out_ += "null";
-    return *this;
-  }
-  char buffer[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, number);
-    if (std::strtod(buffer, nullptr) == number) break;
-  }
-  out_ += buffer;
+  // As Python's json module writes floats (artifacts are read by tools written against dbt's),
+  // except that NaN and infinities, which JSON lacks, become null.
+  out_ += std::isfinite(number) ? python_float_repr(number) : "null";
   return *this;
 }
 

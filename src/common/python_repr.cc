@@ -26,9 +26,11 @@ size_t utf8_length(std::string_view text, size_t i, uint32_t& code_point) {
   return length;
 }
 
-// Python's float repr: the shortest digits that read back as the same double, in fixed notation
-// for decimal exponents -4..15 and scientific (two-digit exponent at least) otherwise.
-std::string float_repr(double value) {
+}  // namespace
+
+// The shortest digits that read back as the same double, in fixed notation for decimal
+// exponents -4..15 and scientific (two-digit exponent at least) otherwise.
+std::string python_float_repr(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   char buffer[40];
@@ -68,8 +70,6 @@ std::string float_repr(double value) {
   if (exponent_text.size() < 2) exponent_text = "0" + exponent_text;
   return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + exponent_text;
 }
-
-}  // namespace
 
 std::string python_repr(std::string_view text) {
   bool has_single = text.find('\'') != std::string_view::npos;
@@ -133,7 +133,7 @@ std::string python_repr(const Data& value) {
     case Data::Kind::Int:
       return std::to_string(value.as_int());
     case Data::Kind::Float:
-      return float_repr(value.as_float());
+      return python_float_repr(value.as_float());
     case Data::Kind::String:
       return python_repr(value.as_string());
     case Data::Kind::List: {

@@ -16,6 +16,9 @@ std::string python_repr(std::string_view text);
 // True/False/None).
 std::string python_repr(const Data& value);
 
+// Python's repr() of a float: shortest round-trip digits, "1.0", "1e+16", "nan", "inf".
+std::string python_float_repr(double value);
+
 // Python's str(): strings as-is, everything else as repr.
 std::string python_str(const Data& value);
 

@@ -58,6 +58,19 @@ std::string string_arg(CallArgs& args, size_t index, std::string_view name,
   return value->as_string();
 }
 
+// env_var('NAME', default): the environment's value; DBT_ENV_SECRET_* values are registered so
+// they are masked wherever they are printed.
+Value env_var_value(CallArgs& args) {
+  std::string name = string_arg(args, 0, "var", "env_var");
+  if (const char* value = std::getenv(name.c_str())) {
+    if (name.starts_with("DBT_ENV_SECRET_")) register_secret(value);
+    return Value(std::string(value));
+  }
+  if (const Value* fallback = args.find(1, "default")) return *fallback;
+  user_error("environment variable '" + name + "' is not set",
+             "export it, or give env_var() a default: env_var('" + name + "', 'value')");
+}
+
 }  // namespace
 
 // What the render in progress on this thread is about.
@@ -545,16 +558,7 @@ struct DbtContext::Impl {
           "required var '" + name + "' is not set; " + where + " uses it",
           "pass it with --vars '{" + name + ": ...}' or set it under `vars:` in dbt_project.yml");
     });
-    env.set_function("env_var", [](CallArgs& args, Runtime&) {
-      std::string name = string_arg(args, 0, "var", "env_var");
-      if (const char* value = std::getenv(name.c_str())) {
-        if (name.starts_with("DBT_ENV_SECRET_")) register_secret(value);
-        return Value(std::string(value));
-      }
-      if (const Value* fallback = args.find(1, "default")) return *fallback;
-      user_error("environment variable '" + name + "' is not set",
-                 "export it, or give env_var() a default: env_var('" + name + "', 'value')");
-    });
+    env.set_function("env_var", [](CallArgs& args, Runtime&) { return env_var_value(args); });
     env.set_function("is_incremental", [this](CallArgs&, Runtime&) {
       (void)this;
       return Value(false);
@@ -715,16 +719,7 @@ struct DbtContext::Impl {
 
 ValueRenderer make_config_renderer(Data cli_vars) {
   auto env = std::make_shared<jinja::Environment>();
-  env->set_function("env_var", [](CallArgs& args, Runtime&) {
-    std::string name = string_arg(args, 0, "var", "env_var");
-    if (const char* value = std::getenv(name.c_str())) {
-      if (name.starts_with("DBT_ENV_SECRET_")) register_secret(value);
-      return Value(std::string(value));
-    }
-    if (const Value* fallback = args.find(1, "default")) return *fallback;
-    user_error("environment variable '" + name + "' is not set",
-               "export it, or give env_var() a default: env_var('" + name + "', 'value')");
-  });
+  env->set_function("env_var", [](CallArgs& args, Runtime&) { return env_var_value(args); });
   env->set_function("var", [cli_vars](CallArgs& args, Runtime&) {
     std::string name = string_arg(args, 0, "name", "var");
     if (const Data* value = cli_vars.find(name)) return to_jinja(*value);

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/events.h"
 #include "common/hashing.h"
 #include "common/parallel.h"
 #include "common/strings.h"
@@ -26,21 +27,6 @@ constexpr std::string_view kBuiltinPackageName = "dbt";
 
 // dbt checksums seeds above 1 MiB by path, not contents, so large seeds do not slow parsing.
 constexpr size_t kMaximumSeedSizeForChecksum = 1024 * 1024;
-
-std::string now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
-      1000000;
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06lldZ", buffer, static_cast<long long>(micros));
-  return out;
-}
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -182,8 +168,9 @@ class ProjectParser {
   }
 
   Manifest parse(ParseStats* stats) {
-    manifest_.metadata.generated_at =
-        options_.generated_at.empty() ? now_iso8601() : options_.generated_at;
+    manifest_.metadata.generated_at = options_.generated_at.empty()
+                                          ? iso8601_utc(std::chrono::system_clock::now())
+                                          : options_.generated_at;
     manifest_.metadata.invocation_id = options_.invocation_id;
     manifest_.metadata.project_name = root_.name;
     manifest_.metadata.project_id = md5_hex(root_.name);

@@ -80,6 +80,7 @@ TEST(DbtContextTest, CompileResolvesRefsToRelations) {
                    "this.identifier }}"}});
   std::string sql = p->context->compile(p->manifest.nodes.at("model.shop.report"), p->manifest);
   EXPECT_EQ(sql,
+            "with __dbt__cte__eph as (\nselect 2\n)\n"
             "select * from \"warehouse\".\"analytics_core\".\"base_table\" join __dbt__cte__eph -- "
             "\"warehouse\".\"analytics\".\"report\" report");
 }
