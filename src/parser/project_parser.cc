@@ -413,7 +413,7 @@ class ProjectParser {
     }
     StaticExtraction extraction =
         precomputed ? std::move(*precomputed) : extract_static(node.raw_code);
-    if (extraction.is_static) {
+    if (extraction.is_static && !options_.always_render) {
       ++stats_.static_files;
       node.refs = std::move(extraction.refs);
       node.sources = std::move(extraction.sources);

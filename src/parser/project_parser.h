@@ -45,7 +45,9 @@ using NameGenerator =
 
 struct ParseOptions {
   ValueRenderer render_value = renderer_without_template_engine();
-  NodeRenderer render_node;     // empty: a dynamic file is an error that names it
+  NodeRenderer render_node;  // empty: a dynamic file is an error that names it
+  // Render every file, even those the static extractor could read (tests compare both paths).
+  bool always_render = false;
   NameGenerator generate_name;  // empty: an overridden naming macro is an error that names it
   std::function<void(const std::string&)> notice;
   std::string invocation_id;

@@ -202,3 +202,44 @@ TEST(DbtContextTest, TargetHidesSecretsAndConfigRendererUsesEnvAndVars) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+// The static fast path must find exactly what rendering finds, on every fixture project.
+TEST(StaticPathAgreementTest, StaticAndRenderedParsesAgreeOnEveryFixture) {
+  for (const char* fixture : {"parse_shop", "valid"}) {
+    std::filesystem::path dir = std::filesystem::path(KILN_SOURCE_DIR) / "tests/fixtures" / fixture;
+    Project project = load_project(dir, {});
+    std::vector<Project> packages = load_installed_packages(project, {});
+    ParseTarget target;
+    target.database = "warehouse";
+    target.schema = "analytics";
+    auto parse_with = [&](bool always_render, ParseStats& stats) {
+      DbtContext context(project, packages, duckdb_target(), Data::map(), "inv");
+      ParseOptions options;
+      options.render_node = context.node_renderer();
+      options.generate_name = context.name_generator();
+      options.always_render = always_render;
+      return parse_project(project, packages, target, options, &stats);
+    };
+    ParseStats fast_stats, slow_stats;
+    Manifest fast = parse_with(false, fast_stats);
+    Manifest slow = parse_with(true, slow_stats);
+    EXPECT_GT(fast_stats.static_files, 0u) << fixture;
+    EXPECT_EQ(slow_stats.static_files, 0u) << fixture;
+    ASSERT_EQ(fast.nodes.size(), slow.nodes.size()) << fixture;
+    for (const auto& [id, node] : fast.nodes) {
+      const Node& other = slow.nodes.at(id);
+      EXPECT_EQ(node.refs, other.refs) << id;
+      EXPECT_EQ(node.sources, other.sources) << id;
+      EXPECT_EQ(node.config_call_dict.to_json(), other.config_call_dict.to_json()) << id;
+      EXPECT_EQ(node.config.to_json(), other.config.to_json()) << id;
+      EXPECT_EQ(node.depends_on_nodes, other.depends_on_nodes) << id;
+      EXPECT_EQ(node.relation_name, other.relation_name) << id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kiln
