@@ -740,8 +740,10 @@ std::set<std::string> select_nodes(const SelectionSpec& spec, const SelectionCon
   return out;
 }
 
-SourceFreshnessResults SourceFreshnessResults::parse_json(std::string_view text,
-                                                          const std::string& display_name) {
+namespace {
+
+// The `results` list of a run_results.json or sources.json.
+nlohmann::json results_of(std::string_view text, const std::string& display_name) {
   nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) {
     throw KilnError(ErrorKind::Io, display_name + " is not valid JSON");
@@ -750,8 +752,15 @@ SourceFreshnessResults SourceFreshnessResults::parse_json(std::string_view text,
   if (results == json.end() || !results->is_array()) {
     throw KilnError(ErrorKind::Io, display_name + " has no `results` list");
   }
+  return std::move(*results);
+}
+
+}  // namespace
+
+SourceFreshnessResults SourceFreshnessResults::parse_json(std::string_view text,
+                                                          const std::string& display_name) {
   SourceFreshnessResults out;
-  for (const nlohmann::json& result : *results) {
+  for (const nlohmann::json& result : results_of(text, display_name)) {
     if (!result.is_object()) continue;
     auto id = result.find("unique_id");
     if (id == result.end() || !id->is_string()) continue;
@@ -767,16 +776,8 @@ SourceFreshnessResults SourceFreshnessResults::parse_json(std::string_view text,
 
 PreviousResults PreviousResults::parse_json(std::string_view text,
                                             const std::string& display_name) {
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) {
-    throw KilnError(ErrorKind::Io, display_name + " is not valid JSON");
-  }
-  auto results = json.find("results");
-  if (results == json.end() || !results->is_array()) {
-    throw KilnError(ErrorKind::Io, display_name + " has no `results` list");
-  }
   PreviousResults out;
-  for (const nlohmann::json& result : *results) {
+  for (const nlohmann::json& result : results_of(text, display_name)) {
     if (!result.is_object()) continue;
     auto id = result.find("unique_id");
     auto status = result.find("status");
