@@ -436,7 +436,8 @@ class ProjectParser {
   }
 
   void add_node(Node node) {
-    auto [existing, inserted] = manifest_.nodes.emplace(node.unique_id, node);
+    std::string id = node.unique_id;
+    auto [existing, inserted] = manifest_.nodes.try_emplace(std::move(id), std::move(node));
     if (!inserted) {
       throw KilnError(ErrorKind::Project,
                       "two " + std::string(resource_type_name(node.resource_type)) +
