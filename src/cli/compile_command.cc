@@ -78,7 +78,7 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
   std::vector<ResourceType> types;
   for (const char* type : {"model", "snapshot", "test", "analysis"})
     types.push_back(*parse_resource_type(type));
-  std::set<std::string> selected = select_from(invocation, project, flags, types);
+  std::set<std::string> selected = select_from(project, flags, types);
   if (selected.empty()) {
     events().warn("Z080",
                   "Nothing to do. Try checking your model configs and model specification args");

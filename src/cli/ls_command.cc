@@ -87,7 +87,7 @@ int run_ls(Invocation& invocation, const SelectionFlags& flags, const std::strin
                            "exposure", "metric", "semantic_model", "saved_query"}) {
     all.push_back(*parse_resource_type(type));
   }
-  std::set<std::string> selected = select_from(invocation, project, flags, all);
+  std::set<std::string> selected = select_from(project, flags, all);
   std::vector<std::string> lines;
   for (const std::string& id : selected) {
     if (output == "name")

@@ -58,8 +58,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::set<std::string> select_from(Invocation& invocation, const ParsedProject& project,
-                                  const SelectionFlags& flags,
+std::set<std::string> select_from(const ParsedProject& project, const SelectionFlags& flags,
                                   const std::vector<ResourceType>& default_types) {
   SelectionSpec spec;
   spec.select = flags.select;
@@ -96,7 +95,6 @@ std::set<std::string> select_from(Invocation& invocation, const ParsedProject& p
       context.previous_results = &*previous;
     }
   }
-  (void)invocation;
   return select_nodes(spec, context);
 }
 

@@ -32,8 +32,7 @@ struct ParsedProject {
 ParsedProject parse_and_check(Invocation& invocation);
 
 // The unique ids the flags select, among `default_types` unless --resource-type says otherwise.
-std::set<std::string> select_from(Invocation& invocation, const ParsedProject& project,
-                                  const SelectionFlags& flags,
+std::set<std::string> select_from(const ParsedProject& project, const SelectionFlags& flags,
                                   const std::vector<ResourceType>& default_types);
 
 }  // namespace kiln

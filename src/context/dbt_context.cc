@@ -559,10 +559,9 @@ struct DbtContext::Impl {
           "pass it with --vars '{" + name + ": ...}' or set it under `vars:` in dbt_project.yml");
     });
     env.set_function("env_var", [](CallArgs& args, Runtime&) { return env_var_value(args); });
-    env.set_function("is_incremental", [this](CallArgs&, Runtime&) {
-      (void)this;
-      return Value(false);
-    });
+    // True only while a materialization builds an existing incremental model (issue 5); at
+    // parse and compile time, as in dbt, it is false.
+    env.set_function("is_incremental", [](CallArgs&, Runtime&) { return Value(false); });
     env.set_function("log", [](CallArgs& args, Runtime&) {
       std::string message = args.get(0, "msg").str();
       bool info = args.get(1, "info", Value(false)).truthy();
@@ -590,7 +589,7 @@ struct DbtContext::Impl {
     exceptions.set("raise_not_implemented",
                    Value::function(
                        [](CallArgs& args, Runtime&) -> Value {
-                         compiler_error("not implemented: " + args.get(0, "msg").str());
+                         compiler_error("raise_not_implemented: " + args.get(0, "msg").str());
                        },
                        "raise_not_implemented"));
     exceptions.set("warn", Value::function(
