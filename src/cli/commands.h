@@ -12,6 +12,7 @@ inline constexpr const char* kKilnVersion = "0.1.0";
 int run_debug(Invocation& invocation, bool connection_only);
 int run_init(Invocation& invocation, const std::string& project_name, bool skip_profile_setup);
 int run_clean(Invocation& invocation);
+int run_deps(Invocation& invocation);
 int run_parse(Invocation& invocation);
 
 struct Manifest;

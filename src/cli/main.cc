@@ -70,6 +70,8 @@ int run(int argc, char** argv) {
   init->add_flag("--skip-profile-setup", skip_profile_setup, "Do not write profiles.yml");
   CLI::App* parse = app.add_subcommand("parse", "Read the project and check its files");
   CLI::App* clean = app.add_subcommand("clean", "Delete the folders listed in clean-targets");
+  CLI::App* deps =
+      app.add_subcommand("deps", "Link local packages into dbt_packages/ and check the rest");
   SelectionFlags selection;
   std::string ls_output = "selector";
   std::vector<std::string> output_keys;
@@ -117,6 +119,7 @@ int run(int argc, char** argv) {
         {init, [&] { return run_init(invocation, project_name, skip_profile_setup); }},
         {parse, [&] { return run_parse(invocation); }},
         {clean, [&] { return run_clean(invocation); }},
+        {deps, [&] { return run_deps(invocation); }},
         {ls, [&] { return run_ls(invocation, selection, ls_output, output_keys); }},
         {compile, [&] { return run_compile(invocation, selection, inline_sql); }},
     };

@@ -7,6 +7,7 @@
 #include "macros/builtin_macros.h"
 #include "manifest/manifest_json.h"
 #include "parser/project_parser.h"
+#include "project/packages.h"
 
 namespace kiln {
 namespace {
@@ -50,6 +51,7 @@ Manifest parse_manifest(Invocation& invocation) {
   ProjectLoadOptions load_options;
   load_options.notice = [](const std::string& text) { events().warn("Z003", text); };
   load_options.render = make_config_renderer(invocation.cli_vars());
+  check_packages_installed(project);
   std::vector<Project> packages = load_installed_packages(project, load_options);
 
   ParseTarget parse_target;
