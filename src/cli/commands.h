@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,27 @@ int run_deps(Invocation& invocation);
 int run_parse(Invocation& invocation);
 
 struct Manifest;
+class Adapter;
+class DbtContext;
+struct Project;
+
+// What parsing set up and later steps reuse: the installed packages, the adapter, and the Jinja
+// context with every template it compiled.
+struct ParseSession {
+  ParseSession();
+  ParseSession(ParseSession&&) noexcept;
+  ParseSession& operator=(ParseSession&&) noexcept;
+  ~ParseSession();
+  std::vector<Project> packages;
+  std::unique_ptr<Adapter> adapter;
+  std::unique_ptr<DbtContext> context;
+};
 struct SelectionFlags;
 int run_ls(Invocation& invocation, const SelectionFlags& flags, const std::string& output,
            const std::vector<std::string>& output_keys);
 int run_compile(Invocation& invocation, const SelectionFlags& flags, const std::string& inline_sql);
 // Loads the project, its packages and target, and parses everything into a manifest.
-Manifest parse_manifest(Invocation& invocation);
+// When `session` is given, it receives what parsing set up.
+Manifest parse_manifest(Invocation& invocation, ParseSession* session = nullptr);
 
 }  // namespace kiln

@@ -38,28 +38,7 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
                 const std::string& inline_sql) {
   ParsedProject project = parse_and_check(invocation);
   const Project& root = invocation.load_project();
-  Target target = invocation.load_target();
-  std::unique_ptr<Adapter> adapter = make_adapter(target);
-  ProjectLoadOptions load_options;
-  load_options.render = make_config_renderer(invocation.cli_vars());
-  std::vector<Project> packages = load_installed_packages(root, load_options);
-  ContextTarget context_target;
-  context_target.profile_name = target.profile_name;
-  context_target.name = target.name;
-  context_target.type = adapter->type();
-  context_target.database = adapter->default_database();
-  context_target.schema = adapter->default_schema();
-  if (const Data* schema = target.fields.find("schema"); schema && schema->is_string()) {
-    context_target.schema = schema->as_string();
-  }
-  context_target.threads = target.threads;
-  context_target.fields = target.fields;
-  const Adapter* quoting = adapter.get();
-  context_target.quote = [quoting](std::string_view identifier) {
-    return quoting->quote(identifier);
-  };
-  DbtContext context(root, packages, context_target, invocation.cli_vars(),
-                     invocation.invocation_id());
+  DbtContext& context = *project.session.context;
 
   if (!inline_sql.empty()) {
     Node node;

@@ -42,7 +42,12 @@ std::string found_line(const Manifest& manifest) {
 
 }  // namespace
 
-Manifest parse_manifest(Invocation& invocation) {
+ParseSession::ParseSession() = default;
+ParseSession::ParseSession(ParseSession&&) noexcept = default;
+ParseSession& ParseSession::operator=(ParseSession&&) noexcept = default;
+ParseSession::~ParseSession() = default;
+
+Manifest parse_manifest(Invocation& invocation, ParseSession* session) {
   const Project& project = invocation.load_project();
   invocation.start_file_logging();
   invocation.cli_vars();
@@ -74,15 +79,15 @@ Manifest parse_manifest(Invocation& invocation) {
   context_target.threads = target.threads;
   context_target.fields = target.fields;
   context_target.quote = parse_target.quote;
-  DbtContext context(project, packages, context_target, invocation.cli_vars(),
-                     invocation.invocation_id());
+  auto context = std::make_unique<DbtContext>(project, packages, context_target,
+                                              invocation.cli_vars(), invocation.invocation_id());
 
   ParseOptions options;
   options.notice = [](const std::string& text) { events().warn("Z004", text); };
   options.invocation_id = invocation.invocation_id();
   options.render_value = make_config_renderer(invocation.cli_vars());
-  options.render_node = context.node_renderer();
-  options.generate_name = context.name_generator();
+  options.render_node = context->node_renderer();
+  options.generate_name = context->name_generator();
   options.builtin_macros = builtin_macro_files();
   ParseStats stats;
   Manifest manifest = parse_project(project, packages, parse_target, options, &stats);
@@ -92,6 +97,13 @@ Manifest parse_manifest(Invocation& invocation) {
   }
   events().debug("Z052", std::to_string(stats.static_files) + " files read statically, " +
                              std::to_string(stats.rendered_files) + " rendered" + timing);
+  if (session) {
+    // The context points into `packages` and at the adapter; moving the vector and the
+    // unique_ptrs keeps those addresses.
+    session->packages = std::move(packages);
+    session->adapter = std::move(adapter);
+    session->context = std::move(context);
+  }
   return manifest;
 }
 

@@ -11,7 +11,8 @@
 namespace kiln {
 
 ParsedProject parse_and_check(Invocation& invocation) {
-  Manifest manifest = parse_manifest(invocation);
+  ParseSession session;
+  Manifest manifest = parse_manifest(invocation, &session);
   std::filesystem::path selectors_file = invocation.project_dir() / "selectors.yml";
   std::error_code ec;
   if (std::filesystem::exists(selectors_file, ec)) {
@@ -19,7 +20,7 @@ ParsedProject parse_and_check(Invocation& invocation) {
     validate_selectors(manifest.selectors);
   }
   Dag dag = Dag::build(manifest);
-  return {std::move(manifest), std::move(dag)};
+  return {std::move(manifest), std::move(dag), std::move(session)};
 }
 
 namespace {

@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "adapters/adapter.h"
+#include "cli/commands.h"
 #include "cli/invocation.h"
+#include "context/dbt_context.h"
 #include "graph/dag.h"
 #include "graph/selector.h"
 #include "manifest/manifest.h"
@@ -26,6 +29,7 @@ struct SelectionFlags {
 struct ParsedProject {
   Manifest manifest;
   Dag dag;
+  ParseSession session;
 };
 
 // Parses the project, checks the graph for cycles, and reads selectors.yml into the manifest.
