@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/run_command.h"
 #include "cli/selection.h"
 
 namespace kiln {
@@ -86,6 +87,12 @@ int run(int argc, char** argv) {
   add_selection_flags(*compile, selection);
   std::string inline_sql;
   compile->add_option("--inline", inline_sql, "Compile this SQL instead of project nodes");
+  CLI::App* run_cmd = app.add_subcommand("run", "Build the selected models in the warehouse");
+  add_selection_flags(*run_cmd, selection);
+  RunFlags run_flags;
+  run_cmd->add_flag("-f,--full-refresh", run_flags.full_refresh,
+                    "Rebuild incremental models from scratch");
+  run_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
 
   try {
     app.parse(argc, argv);
@@ -122,6 +129,7 @@ int run(int argc, char** argv) {
         {deps, [&] { return run_deps(invocation); }},
         {ls, [&] { return run_ls(invocation, selection, ls_output, output_keys); }},
         {compile, [&] { return run_compile(invocation, selection, inline_sql); }},
+        {run_cmd, [&] { return run_run(invocation, selection, run_flags); }},
     };
     int code = kExitSuccess;
     for (const auto& [command, run] : commands) {

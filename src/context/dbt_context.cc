@@ -11,6 +11,9 @@
 #include "common/json_writer.h"
 #include "common/secrets.h"
 #include "common/strings.h"
+#include "context/execution_globals.h"
+#include "context/manifest_globals.h"
+#include "context/modules.h"
 #include "context/relation.h"
 #include "context/values.h"
 #include "jinja/environment.h"
@@ -113,17 +116,18 @@ struct DbtContext::Impl {
   const Manifest* indexed_manifest = nullptr;
   std::unordered_map<std::string, std::vector<const Node*>> nodes_by_name;
 
-  Impl(const Project& root_project, const std::vector<Project>& packages, ContextTarget t,
+  Impl(const Project& root_project, const std::vector<const Project*>& packages, ContextTarget t,
        Data vars, std::string id)
       : root(root_project),
         target(std::move(t)),
         cli_vars(std::move(vars)),
         invocation_id(std::move(id)) {
     projects.push_back(&root);
-    for (const Project& package : packages) projects.push_back(&package);
+    projects.insert(projects.end(), packages.begin(), packages.end());
     run_started_at = current_timestamp();
     env.set_dbt_tags(true);
     register_globals();
+    register_execution_globals(env, target.quote);
     env.set_unknown_name_resolver([this](std::string_view name) { return resolve_name(name); });
   }
 
@@ -234,6 +238,7 @@ struct DbtContext::Impl {
       if (key == "this" && s.node) return node_relation(*s.node);
       if (key == "model" && s.node) return node_dict(*s.node);
       if (key == "execute") return Value(!s.parse_mode);
+      if (auto value = resolve_execution_name(key)) return value;
     }
     if (const Macro* macro = lookup_macro(key)) {
       note_macro(*macro);
@@ -559,9 +564,6 @@ struct DbtContext::Impl {
           "pass it with --vars '{" + name + ": ...}' or set it under `vars:` in dbt_project.yml");
     });
     env.set_function("env_var", [](CallArgs& args, Runtime&) { return env_var_value(args); });
-    // True only while a materialization builds an existing incremental model (issue 5); at
-    // parse and compile time, as in dbt, it is false.
-    env.set_function("is_incremental", [](CallArgs&, Runtime&) { return Value(false); });
     env.set_function("log", [](CallArgs& args, Runtime&) {
       std::string message = args.get(0, "msg").str();
       bool info = args.get(1, "info", Value(false)).truthy();
@@ -651,16 +653,8 @@ struct DbtContext::Impl {
       }
       return Value::list(std::move(unique));
     });
-    env.set_function("run_query", [this](CallArgs&, Runtime&) {
-      if (state().parse_mode) return Value::none();
-      compiler_error(
-          "run_query needs a warehouse connection, which `kiln compile` does not open yet");
-    });
-    env.set_function("statement", [](CallArgs&, Runtime&) { return Value(std::string()); });
-    env.set_function("load_result", [](CallArgs&, Runtime&) { return Value::none(); });
-    env.set_function("doc", [](CallArgs& args, Runtime&) {
-      return Value(std::string("{{ doc('") + args.get(0, "name").str() + "') }}");
-    });
+    env.set_function("doc", make_doc_function(render_scope));
+    env.set_global("modules", make_modules());
     env.set_global("invocation_id", Value(invocation_id));
     env.set_global("run_started_at", Value(run_started_at));
     env.set_global("project_name", Value(root.name));
@@ -669,11 +663,13 @@ struct DbtContext::Impl {
                                 .set("FULL_REFRESH", Value(false))
                                 .set("STORE_FAILURES", Value(false))
                                 .set("WHICH", Value(std::string("parse"))));
-    env.set_global("graph", Value::dict()
-                                .set("nodes", Value::dict())
-                                .set("sources", Value::dict())
-                                .set("exposures", Value::dict())
-                                .set("macros", Value::dict()));
+    env.set_global("graph", make_graph_value(render_scope));
+  }
+
+  // What `graph` and doc() read: the manifest and node of the render in progress.
+  static RenderScope render_scope() {
+    if (!current_state) return {};
+    return {current_state->manifest, current_state->node, current_state->parse_mode};
   }
 
   // ---- errors -------------------------------------------------------------------------------
@@ -739,10 +735,20 @@ ValueRenderer make_config_renderer(Data cli_vars) {
   };
 }
 
+namespace {
+
+std::vector<const Project*> project_pointers(const std::vector<Project>& projects) {
+  std::vector<const Project*> pointers;
+  for (const Project& project : projects) pointers.push_back(&project);
+  return pointers;
+}
+
+}  // namespace
+
 DbtContext::DbtContext(const Project& root, const std::vector<Project>& packages,
                        ContextTarget target, Data cli_vars, std::string invocation_id)
-    : impl_(std::make_unique<Impl>(root, packages, std::move(target), std::move(cli_vars),
-                                   std::move(invocation_id))) {}
+    : impl_(std::make_unique<Impl>(root, project_pointers(packages), std::move(target),
+                                   std::move(cli_vars), std::move(invocation_id))) {}
 
 DbtContext::~DbtContext() = default;
 
@@ -897,6 +903,101 @@ NameGenerator DbtContext::name_generator() {
                 const std::map<std::string, Macro>& macros) {
     return generate_name(macro, custom, node, macros);
   };
+}
+
+// ---- execution mode -----------------------------------------------------------------------------
+
+std::unique_ptr<DbtContext> DbtContext::clone() const {
+  std::vector<const Project*> packages(impl_->projects.begin() + 1, impl_->projects.end());
+  std::unique_ptr<DbtContext> copy(new DbtContext());
+  copy->impl_ = std::make_unique<Impl>(impl_->root, packages, impl_->target, impl_->cli_vars,
+                                       impl_->invocation_id);
+  // One invocation, one start time, whichever thread renders.
+  copy->impl_->run_started_at = impl_->run_started_at;
+  copy->impl_->env.set_global("run_started_at", Value(impl_->run_started_at));
+  return copy;
+}
+
+void DbtContext::render_for_execution(const Node& node, const Manifest& manifest,
+                                      WarehouseSession& session, const ExecutionOptions& options,
+                                      ExecutionOutcome& outcome) {
+  std::string materialized = Impl::config_string(node, "materialized");
+  // The frame is in place before compiling: is_incremental() and run_query() in the model's own
+  // SQL see the warehouse, as in dbt.
+  ExecutionFrame frame;
+  frame.node = &node;
+  frame.session = &session;
+  frame.options = &options;
+  frame.materialized = materialized;
+  frame.outcome = &outcome;
+  if (auto self = relation_ref_of(impl_->node_relation(node))) frame.this_relation = *self;
+  ScopedExecution execution(&frame);
+  apply_execution_flags(impl_->env, options);
+  outcome.compiled_code = compile(node, manifest);
+  outcome.compiled_at = std::chrono::system_clock::now();
+  // dbt's choice: an adapter-specific materialization beats a default one wherever it is
+  // defined; among equals the root project wins over packages, and packages over kiln's own.
+  std::vector<std::string> packages;
+  for (const Project* project : impl_->projects) packages.push_back(project->name);
+  packages.push_back(kInternalPackage);
+  const Macro* materialization = nullptr;
+  for (const std::string& adapter : {session.adapter_type(), std::string("default")}) {
+    for (const std::string& package : packages) {
+      materialization =
+          impl_->find_macro(package, "materialization_" + materialized + "_" + adapter);
+      if (materialization) break;
+    }
+    if (materialization) break;
+  }
+  if (!materialization) {
+    std::set<std::string> known = {"ephemeral"};  // handled by the runner, without a macro
+    for (const auto& [package, macros] : impl_->macros_by_package) {
+      for (const auto& [name, macro] : macros) {
+        if (!name.starts_with("materialization_")) continue;
+        std::string rest = name.substr(std::string_view("materialization_").size());
+        for (const std::string& suffix : {"_" + session.adapter_type(), std::string("_default")}) {
+          if (rest.ends_with(suffix)) known.insert(rest.substr(0, rest.size() - suffix.size()));
+        }
+      }
+    }
+    throw KilnError(ErrorKind::Template,
+                    std::string(resource_type_name(node.resource_type)) + " " + node.unique_id +
+                        " is materialized as '" + materialized +
+                        "', which no materialization for " + session.adapter_type() + " defines",
+                    {node.original_file_path},
+                    "the materializations that exist are " +
+                        join(std::vector<std::string>(known.begin(), known.end()), ", ") +
+                        "; define another with {% materialization " + materialized +
+                        ", default %} in a macros/ file");
+  }
+  RenderState state{&node, false, nullptr, &manifest, &manifest.macros};
+  ScopedState scope(&state);
+  Value result =
+      impl_->guarded(&node, [&] { return impl_->env.call(impl_->macro_value(*materialization)); });
+  outcome.relations = returned_relations(result, materialization->name);
+}
+
+std::string DbtContext::render_for_operation(const Node& operation, const Manifest& manifest,
+                                             WarehouseSession& session,
+                                             const ExecutionOptions& options,
+                                             const Data& variables) {
+  impl_->index_macros(&manifest.macros);
+  ExecutionOutcome outcome;
+  ExecutionFrame frame;
+  frame.node = &operation;
+  frame.session = &session;
+  frame.options = &options;
+  frame.materialized = "operation";
+  frame.outcome = &outcome;
+  frame.variables = to_jinja(variables);
+  ScopedExecution execution(&frame);
+  apply_execution_flags(impl_->env, options);
+  RenderState state{&operation, false, nullptr, &manifest, &manifest.macros};
+  ScopedState scope(&state);
+  return impl_->guarded(&operation, [&] {
+    return impl_->env.render(
+        impl_->env.from_string(operation.raw_code, operation.original_file_path), {});
+  });
 }
 
 }  // namespace kiln

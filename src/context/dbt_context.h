@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/data.h"
+#include "context/warehouse_session.h"
 #include "manifest/manifest.h"
 #include "parser/project_parser.h"
 #include "project/config_renderer.h"
@@ -66,7 +67,26 @@ class DbtContext {
   NodeRenderer node_renderer();
   NameGenerator name_generator();
 
+  // Execution mode (`kiln run`): compiles `node`, then runs its materialization macro
+  // (materialization_<name>_<adapter>, else _default) with statements going to `session`.
+  // Fills `outcome` as it goes, so after a KilnError (template or statement) the caller still
+  // has the compiled code; the caller owns the transaction.
+  void render_for_execution(const Node& node, const Manifest& manifest, WarehouseSession& session,
+                            const ExecutionOptions& options, ExecutionOutcome& outcome);
+
+  // Execution mode for on-run-start/on-run-end hooks: renders the hook `operation` (its
+  // raw_code) with `variables` (schemas, results, ...) visible to it and to the macros it calls;
+  // statements those macros run go to `session`. Returns the SQL to execute.
+  std::string render_for_operation(const Node& operation, const Manifest& manifest,
+                                   WarehouseSession& session, const ExecutionOptions& options,
+                                   const Data& variables);
+
+  // A context for another worker thread: the same project, packages, target and vars with its
+  // own template engine, since a jinja::Environment must not be shared between threads.
+  std::unique_ptr<DbtContext> clone() const;
+
  private:
+  DbtContext() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -71,12 +71,23 @@ std::optional<jinja::Value> RelationObject::call_method(std::string_view name,
     return jinja::Value::host(relation);
   }
   if (name == "render") return jinja::Value(render());
-  if (name == "incorporate") {
+  if (name == "without_identifier") {
+    auto relation = copy();
+    relation->include_identifier_ = false;
+    return jinja::Value::host(relation);
+  }
+  if (name == "incorporate" || name == "replace_path") {
     auto relation = copy();
     if (const jinja::Value* type = args.kwarg("type"); type && type->is_string()) {
       relation->type_ = type->as_string();
     }
-    if (const jinja::Value* path = args.kwarg("path"); path && path->is_dict()) {
+    // replace_path(identifier='x') takes the parts as keywords; incorporate(path={...}) a dict.
+    jinja::Value parts = jinja::Value::dict();
+    if (name == "replace_path") {
+      for (const auto& [key, value] : args.keyword) parts.set(key, value);
+    }
+    const jinja::Value* path = name == "replace_path" ? &parts : args.kwarg("path");
+    if (path && path->is_dict()) {
       for (const char* key : {"database", "schema", "identifier"}) {
         jinja::Value value = path->get(key);
         if (value.is_string()) {

@@ -29,6 +29,7 @@ class RelationObject : public jinja::HostObject {
   const std::string& database() const { return database_; }
   const std::string& schema() const { return schema_; }
   const std::string& identifier() const { return identifier_; }
+  const std::string& type() const { return type_; }
 
  private:
   std::shared_ptr<RelationObject> copy() const { return std::make_shared<RelationObject>(*this); }

@@ -307,6 +307,9 @@ Value Interp::eval_inner(const Expr* e, Frame* f) {
         return Value(neg ? -i : i);
       }
       if (v.is_float()) return Value(neg ? -v.as_float() : v.as_float());
+      if (neg && v.is_host()) {
+        if (auto r = v.as_host().arithmetic("neg", Value::none(), false)) return std::move(*r);
+      }
       throw_error(ErrorKind::kType, std::string("bad operand type for unary ") + (neg ? "-" : "+") +
                                         ": '" + std::string(v.type_name()) + "'");
     }

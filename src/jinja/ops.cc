@@ -65,11 +65,38 @@ int64_t checked(bool overflow, int64_t v) {
   return v;
 }
 
+std::string_view operator_symbol(BinOp op) {
+  switch (op) {
+    case BinOp::kAdd:
+      return "+";
+    case BinOp::kSub:
+      return "-";
+    case BinOp::kMul:
+      return "*";
+    case BinOp::kDiv:
+      return "/";
+    case BinOp::kFloorDiv:
+      return "//";
+    case BinOp::kMod:
+      return "%";
+    case BinOp::kPow:
+      return "**";
+  }
+  return "?";
+}
+
 }  // namespace
 
 Value py_binary(BinOp op, const Value& a, const Value& b, const Limits& limits) {
   if (a.is_undefined()) raise_undefined(a);
   if (b.is_undefined()) raise_undefined(b);
+  // Host values first, as Python tries __op__ then the other operand's __rop__.
+  if (a.is_host()) {
+    if (auto r = a.as_host().arithmetic(operator_symbol(op), b, false)) return std::move(*r);
+  }
+  if (b.is_host()) {
+    if (auto r = b.as_host().arithmetic(operator_symbol(op), a, true)) return std::move(*r);
+  }
   bool nums = a.is_number() && b.is_number();
   bool ints = is_intlike(a) && is_intlike(b);
   switch (op) {
@@ -211,6 +238,12 @@ Value py_binary(BinOp op, const Value& a, const Value& b, const Limits& limits) 
 bool py_less(const Value& a, const Value& b) {
   if (a.is_undefined()) raise_undefined(a);
   if (b.is_undefined()) raise_undefined(b);
+  if (a.is_host()) {
+    if (auto order = a.as_host().compare(b)) return *order < 0;
+  }
+  if (b.is_host()) {
+    if (auto order = b.as_host().compare(a)) return *order > 0;
+  }
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_float() < b.as_float();
     return a.as_int() < b.as_int();

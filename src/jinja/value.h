@@ -202,6 +202,16 @@ class HostObject : public Object {
   virtual bool is_mapping() const { return false; }
   // `x in obj`; nullopt means "not a container" (TypeError).
   virtual std::optional<bool> contains(const Value&) const { return std::nullopt; }
+  // Python operators on host values (dates and durations do arithmetic). `op` is "+", "-", "*",
+  // "/", "//", "%" or "**" for `self op other` (or `other op self` when `reflected`), and "neg"
+  // for unary minus (`other` is then None). nullopt means "not supported" (TypeError).
+  virtual std::optional<Value> arithmetic(std::string_view /*op*/, const Value& /*other*/,
+                                          bool /*reflected*/) {
+    return std::nullopt;
+  }
+  // Ordering for <, <=, >, >=, sort and min/max: negative, zero or positive as self is less
+  // than, equal to or greater than `other`; nullopt means "not orderable" (TypeError).
+  virtual std::optional<int> compare(const Value& /*other*/) const { return std::nullopt; }
 };
 
 inline ListObject& Value::as_list() const {

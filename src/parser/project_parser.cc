@@ -13,6 +13,7 @@
 #include "common/strings.h"
 #include "parser/block_extractor.h"
 #include "parser/config_merge.h"
+#include "parser/doc_references.h"
 #include "parser/generic_test.h"
 #include "parser/properties.h"
 #include "parser/static_extractor.h"
@@ -72,7 +73,7 @@ std::vector<std::string> strings_of(const Data& value) {
   return out;
 }
 
-Data default_config(ResourceType type) {
+Data build_default_config(ResourceType type) {
   Data config = Data::map({
       {"enabled", Data::boolean(true)},
       {"alias", Data::null()},
@@ -129,6 +130,22 @@ Data default_config(ResourceType type) {
   config.set("grants", Data::map());
   config.set("packages", Data::list());
   return config;
+}
+
+// Every node starts from its type's defaults; building them once and copying keeps parsing a big
+// project from re-growing the same map for each node.
+const Data& default_config(ResourceType type) {
+  static const std::map<ResourceType, Data> defaults = [] {
+    std::map<ResourceType, Data> built;
+    for (ResourceType each : {ResourceType::Model, ResourceType::Test, ResourceType::Seed,
+                              ResourceType::Snapshot, ResourceType::Analysis,
+                              ResourceType::UnitTest, ResourceType::Source}) {
+      built.emplace(each, build_default_config(each));
+    }
+    return built;
+  }();
+  auto it = defaults.find(type);
+  return it != defaults.end() ? it->second : defaults.at(ResourceType::Model);
 }
 
 // Which dbt_project.yml tree configures a resource type.
@@ -202,6 +219,8 @@ class ProjectParser {
     move_disabled_nodes();
     resolve_dependencies();
     phase("resolve dependencies");
+    // doc() in descriptions, once the docs blocks of every package are known (as dbt does).
+    resolve_doc_references(manifest_);
     if (stats) *stats = stats_;
     return std::move(manifest_);
   }

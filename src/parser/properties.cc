@@ -1,9 +1,79 @@
 #include "parser/properties.h"
 
+#include <algorithm>
 #include <set>
+
+#include "common/strings.h"
 
 namespace kiln {
 namespace {
+
+using Notice = std::function<void(const std::string&)>;
+
+// The keys dbt documents for each kind of property entry. Anything else is ignored with a
+// warning (dbt's behaviour), so a typo such as `descrption:` does not pass silently.
+const std::vector<std::string> kModelKeys = {
+    "name", "description", "columns", "config", "constraints", "data_tests", "tests", "docs",
+    "meta", "tags", "access", "group", "latest_version", "versions", "deprecation_date",
+    "time_spine",
+    // The semantic layer's newer spec writes these on the model entry.
+    "semantic_model", "metrics", "agg_time_dimension", "derived_semantics"};
+const std::vector<std::string> kSeedKeys = {"name",       "description", "columns", "config",
+                                            "data_tests", "tests",       "docs",    "meta",
+                                            "tags",       "group"};
+const std::vector<std::string> kSnapshotKeys = {"name",       "description", "columns", "config",
+                                                "data_tests", "tests",       "docs",    "meta",
+                                                "tags",       "group",       "relation"};
+const std::vector<std::string> kAnalysisKeys = {"name", "description", "columns", "config",
+                                                "docs", "meta",        "tags",    "group"};
+const std::vector<std::string> kMacroKeys = {"name", "description", "arguments",
+                                             "docs", "meta",        "config"};
+const std::vector<std::string> kMacroArgumentKeys = {"name", "type", "description"};
+const std::vector<std::string> kColumnKeys = {
+    "name",  "description", "data_type",   "meta",      "tags",
+    "quote", "constraints", "data_tests",  "tests",     "config",
+    "docs",  "granularity", "policy_tags", "dimension", "entity"};
+const std::vector<std::string> kSourceKeys = {
+    "name", "description", "database", "schema",  "loader",    "loaded_at_field", "loaded_at_query",
+    "meta", "tags",        "config",   "quoting", "freshness", "overrides",       "tables"};
+const std::vector<std::string> kSourceTableKeys = {
+    "name",     "description", "identifier", "loaded_at_field", "loaded_at_query",
+    "meta",     "tags",        "config",     "quoting",         "freshness",
+    "external", "columns",     "data_tests", "tests",           "docs"};
+const std::vector<std::string> kExposureKeys = {"name",       "type",   "owner",   "description",
+                                                "label",      "meta",   "tags",    "url",
+                                                "depends_on", "config", "maturity"};
+const std::vector<std::string> kGroupKeys = {"name", "owner", "description", "config", "meta"};
+
+const std::vector<std::string>& known_keys_of(const std::string& yaml_key) {
+  if (yaml_key == "seeds") return kSeedKeys;
+  if (yaml_key == "snapshots") return kSnapshotKeys;
+  if (yaml_key == "analyses") return kAnalysisKeys;
+  if (yaml_key == "macros") return kMacroKeys;
+  return kModelKeys;
+}
+
+// "models" -> "model", for messages.
+std::string singular(const std::string& yaml_key) {
+  if (yaml_key == "analyses") return "analysis";
+  return yaml_key.ends_with('s') ? yaml_key.substr(0, yaml_key.size() - 1) : yaml_key;
+}
+
+// Warns about each key of `entry` that is not in `known`, naming the closest known key.
+// `what` says whose entry it is: "model 'orders'", "column 'id' of model 'orders'".
+void warn_unknown_keys(const Data& entry, const std::vector<std::string>& known,
+                       const std::string& what, const Notice& notice) {
+  if (!notice || !entry.is_map()) return;
+  for (const auto& [key, value] : entry.as_map()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string message =
+        value.location().to_string() + ": unknown key '" + key + "' in " + what + " is ignored";
+    if (std::string close = closest_match(key, known); !close.empty()) {
+      message += "; did you mean '" + close + "'?";
+    }
+    notice(message);
+  }
+}
 
 [[noreturn]] void fail(const Data& at, std::string message, std::string hint = {}) {
   throw KilnError(ErrorKind::Project, std::move(message), at.location(), std::move(hint));
@@ -57,7 +127,8 @@ std::vector<TestEntry> read_tests(const Data& entry, const std::optional<std::st
   return tests;
 }
 
-std::vector<ColumnDef> read_columns(const Data& entry, std::vector<TestEntry>& tests) {
+std::vector<ColumnDef> read_columns(const Data& entry, std::vector<TestEntry>& tests,
+                                    const std::string& owner, const Notice& notice) {
   std::vector<ColumnDef> columns;
   std::set<std::string> seen;
   for (const Data& column : list_field(entry, "columns")) {
@@ -68,6 +139,7 @@ std::vector<ColumnDef> read_columns(const Data& entry, std::vector<TestEntry>& t
     if (!seen.insert(def.name).second) {
       fail(column, "column '" + def.name + "' is listed twice", "keep one entry per column");
     }
+    warn_unknown_keys(column, kColumnKeys, "column '" + def.name + "' of " + owner, notice);
     def.description = string_field(column, "description");
     def.data_type = string_field(column, "data_type");
     if (const Data* meta = column.find("meta"); meta && meta->is_map()) def.meta = *meta;
@@ -114,7 +186,7 @@ Data node_config(const Data& entry) {
 }
 
 void read_node_patches(const Data& list, const std::string& key, const std::string& file,
-                       const std::string& package, PropertyFiles& out) {
+                       const std::string& package, PropertyFiles& out, const Notice& notice) {
   for (const Data& entry : list.as_list()) {
     if (!entry.is_map())
       fail(entry, "each entry under '" + key + "' must be a mapping with a 'name'");
@@ -128,8 +200,16 @@ void read_node_patches(const Data& list, const std::string& key, const std::stri
     patch.description = string_field(entry, "description");
     patch.config = node_config(entry);
     patch.raw = entry;
-    if (key != "macros") {
-      patch.columns = read_columns(entry, patch.tests);
+    std::string described = singular(key) + " '" + patch.name + "'";
+    warn_unknown_keys(entry, known_keys_of(key), described, notice);
+    if (key == "macros") {
+      if (const Data* arguments = entry.find("arguments"); arguments && arguments->is_list()) {
+        for (const Data& argument : arguments->as_list()) {
+          warn_unknown_keys(argument, kMacroArgumentKeys, "an argument of " + described, notice);
+        }
+      }
+    } else {
+      patch.columns = read_columns(entry, patch.tests, described, notice);
       for (TestEntry& test : read_tests(entry, std::nullopt, false, {})) {
         patch.tests.push_back(std::move(test));
       }
@@ -150,11 +230,12 @@ void read_node_patches(const Data& list, const std::string& key, const std::stri
 }
 
 void read_sources(const Data& list, const std::string& file, const std::string& package,
-                  PropertyFiles& out) {
+                  PropertyFiles& out, const Notice& notice) {
   for (const Data& source : list.as_list()) {
     if (!source.is_map()) fail(source, "each source must be a mapping with a 'name'");
     std::string source_name = string_field(source, "name");
     if (source_name.empty()) fail(source, "a source has no 'name'");
+    warn_unknown_keys(source, kSourceKeys, "source '" + source_name + "'", notice);
     Data source_without_tables = Data::map({}, source.location());
     for (const auto& [k, v] : source.as_map()) {
       if (k != "tables") source_without_tables.set(k, v);
@@ -172,7 +253,9 @@ void read_sources(const Data& list, const std::string& file, const std::string& 
       patch.location = table.location();
       patch.source = source_without_tables;
       patch.table = table;
-      patch.columns = read_columns(table, patch.tests);
+      std::string described = "table '" + patch.table_name + "' of source '" + source_name + "'";
+      warn_unknown_keys(table, kSourceTableKeys, described, notice);
+      patch.columns = read_columns(table, patch.tests, described, notice);
       for (TestEntry& test : read_tests(table, std::nullopt, false, {})) {
         patch.tests.push_back(std::move(test));
       }
@@ -182,13 +265,18 @@ void read_sources(const Data& list, const std::string& file, const std::string& 
 }
 
 void read_resources(const Data& list, ResourceType type, const std::string& file,
-                    const std::string& package, PropertyFiles& out) {
+                    const std::string& package, PropertyFiles& out, const Notice& notice) {
   for (const Data& entry : list.as_list()) {
     if (!entry.is_map()) fail(entry, "each entry must be a mapping with a 'name'");
     PropertyResource resource;
     resource.resource_type = type;
     resource.name = string_field(entry, "name");
     if (resource.name.empty()) fail(entry, "an entry has no 'name'");
+    // Metrics, semantic models and saved queries have large specs of their own; kiln carries
+    // them without checking their keys.
+    std::string described = std::string(resource_type_name(type)) + " '" + resource.name + "'";
+    if (type == ResourceType::Exposure) warn_unknown_keys(entry, kExposureKeys, described, notice);
+    if (type == ResourceType::Group) warn_unknown_keys(entry, kGroupKeys, described, notice);
     resource.package_name = package;
     resource.original_file_path = file;
     resource.path = file;
@@ -233,6 +321,8 @@ void read_property_file(const Data& document, const std::string& file,
         Data patches = Data::list();
         for (const Data& entry : value.as_list()) {
           if (entry.is_map() && entry.find("relation")) {
+            warn_unknown_keys(entry, kSnapshotKeys,
+                              "snapshot '" + string_field(entry, "name") + "'", notice);
             Data definition = entry;
             definition.set("__file__", Data::string(file));
             definition.set("__package__", Data::string(package_name));
@@ -241,22 +331,22 @@ void read_property_file(const Data& document, const std::string& file,
             patches.as_list().push_back(entry);
           }
         }
-        read_node_patches(patches, key, file, package_name, out);
+        read_node_patches(patches, key, file, package_name, out, notice);
       } else {
-        read_node_patches(value, key, file, package_name, out);
+        read_node_patches(value, key, file, package_name, out, notice);
       }
     } else if (key == "sources") {
-      read_sources(value, file, package_name, out);
+      read_sources(value, file, package_name, out, notice);
     } else if (key == "exposures") {
-      read_resources(value, ResourceType::Exposure, file, package_name, out);
+      read_resources(value, ResourceType::Exposure, file, package_name, out, notice);
     } else if (key == "metrics") {
-      read_resources(value, ResourceType::Metric, file, package_name, out);
+      read_resources(value, ResourceType::Metric, file, package_name, out, notice);
     } else if (key == "semantic_models") {
-      read_resources(value, ResourceType::SemanticModel, file, package_name, out);
+      read_resources(value, ResourceType::SemanticModel, file, package_name, out, notice);
     } else if (key == "saved_queries") {
-      read_resources(value, ResourceType::SavedQuery, file, package_name, out);
+      read_resources(value, ResourceType::SavedQuery, file, package_name, out, notice);
     } else if (key == "groups") {
-      read_resources(value, ResourceType::Group, file, package_name, out);
+      read_resources(value, ResourceType::Group, file, package_name, out, notice);
     } else if (key == "unit_tests") {
       for (const Data& entry : value.as_list()) {
         Data test = entry;

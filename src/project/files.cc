@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <set>
 
+#include "project/ignore_rules.h"
+
 namespace kiln {
 namespace {
 
-void collect(const Project& project, const std::vector<std::string>& roots,
-             const std::set<std::string>& extensions, std::vector<ProjectFile>& out) {
+void collect_files(const Project& project, const IgnoreRules& ignore,
+                   const std::vector<std::string>& roots, const std::set<std::string>& extensions,
+                   std::vector<ProjectFile>& out) {
   std::set<std::string> seen;
   for (const ProjectFile& file : out) seen.insert(file.relative_path);
   for (const std::string& root : roots) {
@@ -18,10 +21,19 @@ void collect(const Project& project, const std::vector<std::string>& roots,
                    std::filesystem::directory_options::skip_permission_denied;
     for (auto it = std::filesystem::recursive_directory_iterator(dir, options, ec);
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_directory(ec)) {
+        if (!ignore.empty() &&
+            ignore.prunes_directory(
+                it->path().lexically_relative(project.root_dir).generic_string())) {
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
       if (!it->is_regular_file(ec)) continue;
       std::string extension = it->path().extension().string();
       if (!extensions.count(extension)) continue;
       std::string relative = it->path().lexically_relative(project.root_dir).generic_string();
+      if (ignore.ignores_file(relative)) continue;
       if (!seen.insert(relative).second) continue;
       out.push_back({relative, it->path()});
     }
@@ -35,6 +47,12 @@ void collect(const Project& project, const std::vector<std::string>& roots,
 
 ProjectFiles discover_files(const Project& project) {
   ProjectFiles files;
+  // `.dbtignore` at the project's root hides files from every resource path.
+  IgnoreRules ignore = IgnoreRules::load(project.root_dir);
+  auto collect = [&](const Project& project, const std::vector<std::string>& roots,
+                     const std::set<std::string>& extensions, std::vector<ProjectFile>& out) {
+    collect_files(project, ignore, roots, extensions, out);
+  };
   collect(project, project.model_paths, {".sql", ".py"}, files.models);
   collect(project, project.seed_paths, {".csv"}, files.seeds);
   collect(project, project.snapshot_paths, {".sql"}, files.snapshots);

@@ -16,6 +16,10 @@
 //   !file-has: logs/kiln.log hunter2
 //   exists: target                 # a path exists (!exists: it does not)
 //   json-lines                     # every output line is a JSON object
+//   sql: dev.duckdb select id, name from main.t order by id => 1,a|2,b
+//                                  # after the command: a query on a DuckDB file of the case and
+//                                  # its rows (columns joined by ',', rows by '|', NULL as NULL)
+#include <duckdb.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -46,6 +50,7 @@ struct CliCase {
   std::vector<std::string> out_has, out_lacks;
   std::vector<std::string> file_has, file_lacks;
   std::vector<std::string> exists, missing;
+  std::vector<std::string> sql_checks;
   bool json_lines = false;
 };
 
@@ -106,6 +111,8 @@ std::vector<CliCase> load_cases() {
         c.exists.push_back(value_of("exists: "));
       } else if (line.starts_with("!exists: ")) {
         c.missing.push_back(value_of("!exists: "));
+      } else if (line.starts_with("sql: ")) {
+        c.sql_checks.push_back(value_of("sql: "));
       } else if (line == "json-lines") {
         c.json_lines = true;
       } else {
@@ -147,6 +154,37 @@ std::string read_file(const std::filesystem::path& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+// Runs `query` on the DuckDB file `database` and returns its rows as "a,b|c,d", or "ERROR: ...".
+std::string query_rows(const std::filesystem::path& database, const std::string& query) {
+  duckdb_database db = nullptr;
+  duckdb_connection connection = nullptr;
+  if (duckdb_open(database.c_str(), &db) == DuckDBError)
+    return "ERROR: cannot open " + database.string();
+  std::string out;
+  if (duckdb_connect(db, &connection) == DuckDBError) {
+    out = "ERROR: cannot connect";
+  } else {
+    duckdb_result result;
+    if (duckdb_query(connection, query.c_str(), &result) == DuckDBError) {
+      out = std::string("ERROR: ") + duckdb_result_error(&result);
+    } else {
+      for (idx_t row = 0; row < duckdb_row_count(&result); ++row) {
+        if (row > 0) out += '|';
+        for (idx_t column = 0; column < duckdb_column_count(&result); ++column) {
+          if (column > 0) out += ',';
+          char* text = duckdb_value_varchar(&result, column, row);
+          out += text ? text : "NULL";
+          duckdb_free(text);
+        }
+      }
+    }
+    duckdb_destroy_result(&result);
+    duckdb_disconnect(&connection);
+  }
+  duckdb_close(&db);
+  return out;
 }
 
 class CliCaseTest : public ::testing::TestWithParam<CliCase> {};
@@ -202,6 +240,16 @@ TEST_P(CliCaseTest, Runs) {
     EXPECT_TRUE(std::filesystem::exists(dir.path() / path)) << path;
   for (const std::string& path : c.missing)
     EXPECT_FALSE(std::filesystem::exists(dir.path() / path)) << path;
+  for (const std::string& check : c.sql_checks) {
+    size_t space = check.find(' ');
+    size_t arrow = check.rfind(" => ");
+    ASSERT_TRUE(space != std::string::npos && arrow != std::string::npos && arrow > space)
+        << "sql: expects 'FILE QUERY => ROWS': " << check;
+    std::string query = check.substr(space + 1, arrow - space - 1);
+    EXPECT_EQ(query_rows(dir.path() / check.substr(0, space), query), check.substr(arrow + 4))
+        << "sql: " << query << "\n--- output ---\n"
+        << result.output;
+  }
   if (c.json_lines) {
     std::istringstream lines(result.output);
     std::string line;

@@ -294,6 +294,50 @@ TEST(JinjaHost, NativeFunctionResolvesCallerLocals) {
             "7c");
 }
 
+// A duration in whole units: supports +, -, unary minus and ordering, and nothing else.
+class FakeDuration : public HostObject {
+ public:
+  explicit FakeDuration(int64_t units) : units_(units) {}
+  std::string_view type_name() const override { return "duration"; }
+  std::optional<Value> arithmetic(std::string_view op, const Value& other,
+                                  bool reflected) override {
+    if (op == "neg") return make(-units_);
+    int64_t other_units = 0;
+    if (auto* duration =
+            other.is_host() ? dynamic_cast<FakeDuration*>(&other.as_host()) : nullptr) {
+      other_units = duration->units_;
+    } else if (other.is_int()) {
+      other_units = other.as_int();
+    } else {
+      return std::nullopt;
+    }
+    if (op == "+") return make(units_ + other_units);
+    if (op == "-") return make(reflected ? other_units - units_ : units_ - other_units);
+    return std::nullopt;
+  }
+  std::optional<int> compare(const Value& other) const override {
+    auto* duration = other.is_host() ? dynamic_cast<FakeDuration*>(&other.as_host()) : nullptr;
+    if (!duration) return std::nullopt;
+    return units_ < duration->units_ ? -1 : units_ > duration->units_ ? 1 : 0;
+  }
+  std::string str() const override { return std::to_string(units_) + "u"; }
+  static Value make(int64_t units) { return Value::host(std::make_shared<FakeDuration>(units)); }
+
+ private:
+  int64_t units_;
+};
+
+TEST(JinjaHost, OperatorsAndOrderingReachTheHost) {
+  Environment env;
+  Context ctx{{"a", FakeDuration::make(5)}, {"b", FakeDuration::make(2)}};
+  EXPECT_EQ(env.render("{{ a + b }} {{ a - b }} {{ 10 - a }} {{ a + 1 }} {{ -a }} {{ a > b }} "
+                       "{{ a <= b }} {{ [a, b] | sort | join(',') }} {{ [a, b] | max }}",
+                       ctx),
+            "7u 3u 5u 6u -5u True False 2u,5u 5u");
+  EXPECT_EQ(kind_of(env, "{{ a * 2 }}", ctx), ErrorKind::kType);
+  EXPECT_EQ(kind_of(env, "{{ a < 1 }}", ctx), ErrorKind::kType);
+}
+
 // ---- macros from C++ ----
 
 TEST(JinjaMacros, CallExportedMacroFromCpp) {

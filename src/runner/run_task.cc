@@ -1,0 +1,523 @@
+#include "runner/run_task.h"
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "common/events.h"
+#include "common/strings.h"
+#include "runner/connection_session.h"
+#include "scheduler/scheduler.h"
+
+namespace kiln {
+namespace {
+
+// dbt pads node lines with dots to this width before the [STATUS] column.
+constexpr size_t kLineWidth = 80;
+
+std::string materialized_of(const Node& node) {
+  const Data* value = node.config.find("materialized");
+  return value && value->is_string() ? value->as_string() : "view";
+}
+
+std::string seconds_text(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", seconds);
+  return buffer;
+}
+
+double seconds_between(std::chrono::steady_clock::time_point from,
+                       std::chrono::steady_clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+// "3 of 12 START sql table model main.orders .......... [RUN]", dbt's layout.
+std::string node_line(size_t index, size_t total, const std::string& message,
+                      const std::string& status) {
+  std::string prefix = std::to_string(index) + " of " + std::to_string(total) + " " + message + " ";
+  if (prefix.size() < kLineWidth) prefix += std::string(kLineWidth - prefix.size(), '.');
+  return prefix + " [" + status + "]";
+}
+
+class RunReporter {
+ public:
+  explicit RunReporter(bool use_color) : use_color_(use_color) {}
+
+  // `fields` carry the node's id and status for --log-format json.
+  void line(const std::string& code, Level level, const std::string& text,
+            std::vector<std::pair<std::string, std::string>> fields,
+            const std::string& status_word = {}, std::string_view color = {}) {
+    Event event;
+    event.level = level;
+    event.code = code;
+    event.message = text;
+    event.fields = std::move(fields);
+    if (!status_word.empty() && use_color_) {
+      // Only the status word is coloured, as dbt's console does.
+      std::string colored = text;
+      size_t at = colored.rfind("[" + status_word);
+      if (at != std::string::npos) {
+        colored.replace(at + 1, status_word.size(), colorize(status_word, color, true));
+      }
+      event.console_text = colored;
+    }
+    events().emit(std::move(event));
+  }
+
+  void plain(const std::string& code, const std::string& text, std::string_view color = {}) {
+    Event event;
+    event.code = code;
+    event.message = text;
+    if (use_color_ && !color.empty()) event.console_text = colorize(text, color, true);
+    events().emit(std::move(event));
+  }
+
+ private:
+  bool use_color_;
+};
+
+struct RunState {
+  std::mutex mutex;
+  size_t started = 0;
+  std::vector<NodeResult> results;
+  // For the error summary: unique id -> (heading, details, run file shown to the user).
+  std::map<std::string, std::vector<std::string>> failures;
+};
+
+std::string run_file_text(const std::vector<std::string>& statements) {
+  std::string text;
+  for (const std::string& statement : statements) {
+    text += std::string(trim(statement));
+    text += ";\n\n";
+  }
+  if (text.size() >= 1) text.pop_back();
+  return text;
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw KilnError(ErrorKind::Io, "cannot write " + path.string());
+}
+
+std::vector<std::string> indented_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  for (const std::string& line : split(text, '\n')) lines.push_back("  " + line);
+  return lines;
+}
+
+// As dbt does before a run: the schemas the selected models build into exist, listed once per
+// database and created when missing, so no materialization has to care.
+void create_missing_schemas(const Manifest& manifest, const std::set<std::string>& models,
+                            Connection& connection, const Adapter& adapter) {
+  std::map<std::string, std::set<std::string>> wanted;  // database -> schemas
+  for (const std::string& id : models) {
+    const Node& node = manifest.nodes.at(id);
+    if (materialized_of(node) == "ephemeral" || node.schema.empty()) continue;
+    wanted[node.database.empty() ? adapter.default_database() : node.database].insert(node.schema);
+  }
+  for (const auto& [database, schemas] : wanted) {
+    std::set<std::string> existing;
+    for (const std::string& schema : connection.list_schemas(database))
+      existing.insert(to_lower(schema));
+    for (const std::string& schema : schemas) {
+      if (existing.count(to_lower(schema))) continue;
+      connection.execute("create schema if not exists " +
+                         adapter.render_relation({database, schema, "", RelationType::Unknown}));
+    }
+  }
+}
+
+}  // namespace
+
+RunSummary run_models(const Manifest& manifest, const Dag& dag,
+                      const std::set<std::string>& selected,
+                      const std::vector<DbtContext*>& contexts, Adapter& adapter,
+                      const RunOptions& options) {
+  auto run_start = std::chrono::steady_clock::now();
+  RunReporter reporter(options.use_color);
+
+  std::set<std::string> models;
+  for (const std::string& id : selected) {
+    auto it = manifest.nodes.find(id);
+    if (it != manifest.nodes.end() && it->second.resource_type == ResourceType::Model)
+      models.insert(id);
+  }
+  size_t total = 0;
+  std::map<std::string, size_t> by_materialization;
+  for (const std::string& id : models) {
+    std::string materialized = materialized_of(manifest.nodes.at(id));
+    if (materialized == "ephemeral") continue;
+    ++total;
+    ++by_materialization[materialized];
+  }
+
+  int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(contexts.size())));
+  reporter.plain("Q026", "Concurrency: " + std::to_string(threads) +
+                             (threads == 1 ? " thread" : " threads") + " (target='" +
+                             options.target_name + "')");
+  reporter.plain("Q026", "");
+
+  std::vector<std::unique_ptr<Connection>> connections;
+  for (int i = 0; i < threads; ++i) connections.push_back(adapter.open_connection());
+  RelationCache cache;
+  create_missing_schemas(manifest, models, *connections.front(), adapter);
+  RunState state;
+  ExecutionOptions execution_options;
+  execution_options.full_refresh = options.full_refresh;
+
+  std::string default_database = adapter.default_database();
+  auto describe = [&](const Node& node) {
+    std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+    if (!node.database.empty() && node.database != default_database)
+      relation = node.database + "." + relation;
+    return node.language + " " + materialized_of(node) + " model " + relation;
+  };
+  auto skip_line = [&](const Node& node) {
+    return node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+  };
+
+  SchedulerCallbacks callbacks;
+  callbacks.execute = [&](const std::string& id, int worker) -> bool {
+    const Node& node = manifest.nodes.at(id);
+    if (materialized_of(node) == "ephemeral") return true;  // compiled into its children
+    size_t index;
+    {
+      std::lock_guard lock(state.mutex);
+      index = ++state.started;
+    }
+    reporter.line("Q011", Level::Info, node_line(index, total, "START " + describe(node), "RUN"),
+                  {{"unique_id", id}, {"node_status", "started"}});
+    auto started = std::chrono::steady_clock::now();
+    auto started_wall = std::chrono::system_clock::now();
+
+    ConnectionSession session(adapter, *connections[worker - 1], cache);
+    ExecutionOutcome outcome;
+    NodeResult result;
+    result.unique_id = id;
+    result.thread_id = thread_name();
+    result.relation_name = node.relation_name;
+    std::string error_heading, error_details;
+    try {
+      contexts[worker - 1]->render_for_execution(node, manifest, session, execution_options,
+                                                 outcome);
+      for (const RelationRef& relation : outcome.relations) session.cache_added(relation);
+      if (session.in_transaction()) {
+        // dbt's rule: a transaction the materialization left open is rolled back.
+        events().warn("Q040", "the materialization of " + id +
+                                  " left a transaction open; it was rolled back (end it with "
+                                  "{{ adapter.commit() }})");
+        session.rollback();
+      }
+      result.status = NodeStatus::Success;
+      result.adapter_response = outcome.main_response.value_or(AdapterResponse{"OK", "", -1});
+      result.message = result.adapter_response->message;
+    } catch (const KilnError& error) {
+      try {
+        session.rollback();
+      } catch (const KilnError&) {
+        // The connection may be gone; what matters is reporting the first error.
+      }
+      // The rolled-back DDL may have changed what the cache believes about the schema.
+      cache.forget_schema(node.database.empty() ? default_database : node.database, node.schema);
+      result.status = NodeStatus::Error;
+      bool database_error = !session.last_database_error().empty();
+      error_heading = std::string(database_error ? "Database Error" : "Compilation Error") +
+                      " in model " + node.name + " (" + node.original_file_path + ")";
+      error_details = database_error ? session.last_database_error() : error.render();
+      result.message = error_heading + "\n  " + join(split(error_details, '\n'), "\n  ");
+    }
+    auto finished = std::chrono::steady_clock::now();
+    auto finished_wall = std::chrono::system_clock::now();
+    result.execution_time = seconds_between(started, finished);
+    if (!outcome.compiled_code.empty() || result.status == NodeStatus::Success) {
+      result.compiled_code = outcome.compiled_code;
+      result.timing.push_back({"compile", started_wall, outcome.compiled_at});
+      result.timing.push_back({"execute", outcome.compiled_at, finished_wall});
+    }
+    std::filesystem::path run_file =
+        options.target_dir / "run" / node.package_name / node.original_file_path;
+    std::vector<std::string> statements = session.take_statements();
+    if (!statements.empty()) write_text(run_file, run_file_text(statements));
+
+    std::string time = " in " + seconds_text(result.execution_time) + "s";
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"unique_id", id},
+        {"node_status", std::string(node_status_name(result.status))},
+        {"execution_time", seconds_text(result.execution_time)}};
+    if (result.status == NodeStatus::Success) {
+      reporter.line("Q012", Level::Info,
+                    node_line(index, total, "OK created " + describe(node), "OK" + time),
+                    std::move(fields), "OK", kGreen);
+    } else {
+      reporter.line("Q012", Level::Error,
+                    node_line(index, total, "ERROR creating " + describe(node), "ERROR" + time),
+                    std::move(fields), "ERROR", kRed);
+    }
+    std::lock_guard lock(state.mutex);
+    if (result.status == NodeStatus::Error) {
+      std::vector<std::string> lines = {"  " + error_heading};
+      for (const std::string& line : indented_lines(error_details)) lines.push_back(line);
+      if (!statements.empty()) {
+        lines.push_back("  compiled code at " +
+                        run_file.lexically_relative(options.project_dir).string());
+      }
+      state.failures[id] = std::move(lines);
+    }
+    bool succeeded = result.status == NodeStatus::Success;
+    state.results.push_back(std::move(result));
+    return succeeded;
+  };
+  callbacks.skipped = [&](const std::string& id, const std::string&) {
+    const Node& node = manifest.nodes.at(id);
+    if (materialized_of(node) == "ephemeral") return;
+    std::lock_guard lock(state.mutex);
+    size_t index = ++state.started;
+    reporter.line("Q034", Level::Info,
+                  node_line(index, total, "SKIP relation " + skip_line(node), "SKIP"),
+                  {{"unique_id", id}, {"node_status", "skipped"}}, "SKIP", kYellow);
+    NodeResult result;
+    result.unique_id = id;
+    result.status = NodeStatus::Skipped;
+    result.thread_id = thread_name();
+    result.relation_name = node.relation_name;
+    state.results.push_back(std::move(result));
+  };
+  callbacks.fail_fast_triggered = [&](const std::string&) {
+    for (auto& connection : connections) connection->cancel();
+  };
+
+  // on-run-start/on-run-end hooks: rendered with `schemas` (and, at the end, `results`) on
+  // worker 1's context and connection, each executed on its own.
+  Data schemas, database_schemas;
+  {
+    Data::List schema_list, pairs;
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const std::string& id : models) {
+      const Node& node = manifest.nodes.at(id);
+      std::string database = node.database.empty() ? default_database : node.database;
+      if (materialized_of(node) == "ephemeral" || !seen.insert({database, node.schema}).second)
+        continue;
+      schema_list.push_back(Data::string(node.schema));
+      pairs.push_back(Data::list({Data::string(database), Data::string(node.schema)}));
+    }
+    schemas = Data::list(std::move(schema_list));
+    database_schemas = Data::list(std::move(pairs));
+  }
+  auto run_hooks = [&](const std::string& phase, const std::vector<RunHook>& hooks,
+                       const Data& variables) {
+    if (hooks.empty()) return true;
+    bool at_end = phase == "on-run-end";
+    if (at_end) reporter.plain("Q026", "");
+    reporter.plain("Q026", "Running " + std::to_string(hooks.size()) + " " + phase +
+                               (hooks.size() == 1 ? " hook" : " hooks"));
+    bool all_ok = true;
+    size_t index = 0;
+    for (const RunHook& hook : hooks) {
+      ++index;
+      Node node;
+      node.resource_type = ResourceType::Operation;
+      node.package_name = hook.package;
+      node.name = hook.package + "-" + phase + "-" + std::to_string(hook.index);
+      node.unique_id = "operation." + hook.package + "." + node.name;
+      node.original_file_path = "dbt_project.yml";
+      node.path = "hooks/" + node.name + ".sql";
+      node.raw_code = hook.sql;
+      std::string label = "hook: " + hook.package + "." + phase + "." + std::to_string(hook.index);
+      reporter.line("Q032", Level::Info, node_line(index, hooks.size(), "START " + label, "RUN"),
+                    {{"unique_id", node.unique_id}, {"node_status", "started"}});
+      auto started = std::chrono::steady_clock::now();
+      auto started_wall = std::chrono::system_clock::now();
+      ConnectionSession session(adapter, *connections.front(), cache);
+      NodeResult result;
+      result.unique_id = node.unique_id;
+      result.thread_id = thread_name();
+      std::string error_text;
+      try {
+        std::string sql = contexts.front()->render_for_operation(node, manifest, session,
+                                                                 execution_options, variables);
+        result.compiled_code = sql;
+        if (!trim(sql).empty()) {
+          result.adapter_response = session.execute(trim(sql), false, false).response;
+        }
+        session.commit();
+        result.status = NodeStatus::Success;
+        result.message = result.adapter_response ? result.adapter_response->message : "OK";
+      } catch (const KilnError& error) {
+        try {
+          session.rollback();
+        } catch (const KilnError&) {
+        }
+        result.status = NodeStatus::Error;
+        error_text =
+            session.last_database_error().empty() ? error.render() : session.last_database_error();
+        result.message = "Error in " + label + "\n  " + join(split(error_text, '\n'), "\n  ");
+        all_ok = false;
+      }
+      auto finished_wall = std::chrono::system_clock::now();
+      result.execution_time = seconds_between(started, std::chrono::steady_clock::now());
+      result.timing.push_back({"execute", started_wall, finished_wall});
+      std::string time = " in " + seconds_text(result.execution_time) + "s";
+      bool ok = result.status == NodeStatus::Success;
+      reporter.line("Q033", ok ? Level::Info : Level::Error,
+                    node_line(index, hooks.size(), (ok ? "OK " : "ERROR ") + label,
+                              (ok ? "OK" : "ERROR") + time),
+                    {{"unique_id", node.unique_id},
+                     {"node_status", std::string(node_status_name(result.status))}},
+                    ok ? "OK" : "ERROR", ok ? kGreen : kRed);
+      std::lock_guard lock(state.mutex);
+      if (!ok) {
+        std::vector<std::string> lines = {"  Error in " + label + " (dbt_project.yml)"};
+        for (const std::string& line : indented_lines(error_text)) lines.push_back(line);
+        state.failures[node.unique_id] = std::move(lines);
+      }
+      state.results.push_back(std::move(result));
+    }
+    if (!at_end) reporter.plain("Q026", "");
+    return all_ok;
+  };
+  bool start_hooks_ok =
+      run_hooks("on-run-start", options.on_run_start,
+                Data::map({{"schemas", schemas}, {"database_schemas", database_schemas}}));
+
+  std::vector<std::string> ids(models.begin(), models.end());
+  std::map<std::string, int> priority;
+  for (const std::string& id : ids) priority[id] = dag.critical_path(id);
+  Plan plan(ids, dag.subgraph_parents(models), priority);
+  SchedulerOptions scheduler_options;
+  scheduler_options.threads = threads;
+  scheduler_options.fail_fast = options.fail_fast;
+  scheduler_options.cancel = options.cancel;
+  // Ctrl-C: the scheduler stops starting nodes; this watcher stops the statements running, whose
+  // nodes then fail and roll back.
+  std::atomic<bool> finished{false};
+  std::atomic<bool> cancelled{false};
+  std::thread watcher([&] {
+    while (!finished.load() && options.cancel) {
+      if (options.cancel->load()) {
+        cancelled = true;
+        reporter.plain("Q033", "Cancelling: stopping the statements that are running");
+        for (auto& connection : connections) connection->cancel();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  try {
+    if (start_hooks_ok) {
+      run_plan(plan, callbacks, scheduler_options);
+    } else {
+      // A failed on-run-start hook builds nothing, as in dbt.
+      for (const std::string& id : plan.skip_remaining()) callbacks.skipped(id, "");
+    }
+  } catch (...) {
+    finished = true;
+    watcher.join();
+    throw;
+  }
+  finished = true;
+  watcher.join();
+
+  if (!options.on_run_end.empty()) {
+    Data::List results;
+    {
+      std::lock_guard lock(state.mutex);
+      for (const NodeResult& result : state.results) {
+        Data node = Data::map({{"unique_id", Data::string(result.unique_id)}});
+        if (auto it = manifest.nodes.find(result.unique_id); it != manifest.nodes.end()) {
+          node =
+              Data::map({{"unique_id", Data::string(result.unique_id)},
+                         {"name", Data::string(it->second.name)},
+                         {"resource_type",
+                          Data::string(std::string(resource_type_name(it->second.resource_type)))},
+                         {"package_name", Data::string(it->second.package_name)},
+                         {"schema", Data::string(it->second.schema)},
+                         {"database", Data::string(it->second.database)},
+                         {"alias", Data::string(it->second.alias)},
+                         {"config", it->second.config}});
+        }
+        Data response = Data::map();
+        if (result.adapter_response) {
+          response.set("_message", Data::string(result.adapter_response->message));
+          response.set("code", Data::string(result.adapter_response->code));
+          if (result.adapter_response->rows_affected >= 0)
+            response.set("rows_affected", Data::integer(result.adapter_response->rows_affected));
+        }
+        results.push_back(Data::map(
+            {{"node", node},
+             {"status", Data::string(std::string(node_status_name(result.status)))},
+             {"message", result.message.empty() ? Data::null() : Data::string(result.message)},
+             {"execution_time", Data::floating(result.execution_time)},
+             {"thread_id", Data::string(result.thread_id)},
+             {"adapter_response", response},
+             {"failures", Data::null()}}));
+      }
+    }
+    run_hooks("on-run-end", options.on_run_end,
+              Data::map({{"schemas", schemas},
+                         {"database_schemas", database_schemas},
+                         {"results", Data::list(std::move(results))}}));
+  }
+
+  RunSummary summary;
+  summary.cancelled = cancelled.load();
+  summary.results = std::move(state.results);
+  summary.elapsed_seconds = seconds_between(run_start, std::chrono::steady_clock::now());
+  for (const NodeResult& result : summary.results) {
+    if (result.status == NodeStatus::Success) ++summary.passed;
+    if (result.status == NodeStatus::Error) ++summary.errored;
+    if (result.status == NodeStatus::Skipped) ++summary.skipped;
+  }
+
+  std::vector<std::string> counts;
+  if (size_t hooks = options.on_run_start.size() + options.on_run_end.size(); hooks > 0)
+    counts.push_back(std::to_string(hooks) + (hooks == 1 ? " project hook" : " project hooks"));
+  for (const auto& [materialized, count] : by_materialization) {
+    counts.push_back(std::to_string(count) + " " + materialized +
+                     (count == 1 ? " model" : " models"));
+  }
+  auto elapsed = summary.elapsed_seconds;
+  int hours = static_cast<int>(elapsed / 3600);
+  int minutes = static_cast<int>((elapsed - hours * 3600) / 60);
+  double seconds = elapsed - hours * 3600 - minutes * 60;
+  reporter.plain("Q026", "");
+  reporter.plain("E040", "Finished running " + (counts.empty() ? "0 models" : join(counts, ", ")) +
+                             " in " + std::to_string(hours) + " hours " + std::to_string(minutes) +
+                             " minutes and " + seconds_text(seconds) + " seconds (" +
+                             seconds_text(elapsed) + "s).");
+  reporter.plain("Q026", "");
+  if (summary.errored == 0) {
+    reporter.plain("Z030", "Completed successfully", kGreen);
+  } else {
+    reporter.plain("Z030",
+                   "Completed with " + std::to_string(summary.errored) +
+                       (summary.errored == 1 ? " error" : " errors") +
+                       ", 0 partial successes, and 0 warnings:",
+                   kRed);
+    for (const auto& [id, lines] : state.failures) {
+      reporter.plain("Q026", "");
+      for (const std::string& line : lines) {
+        Event event;
+        event.level = Level::Error;
+        event.code = "Z029";
+        event.message = line;
+        events().emit(std::move(event));
+      }
+    }
+  }
+  if (summary.cancelled) {
+    reporter.plain("Q026", "");
+    reporter.plain("Z031", "Exited because of keyboard interrupt", kRed);
+  }
+  reporter.plain("Q026", "");
+  reporter.plain("Z023", "Done. PASS=" + std::to_string(summary.passed) +
+                             " WARN=0 ERROR=" + std::to_string(summary.errored) +
+                             " SKIP=" + std::to_string(summary.skipped) +
+                             " TOTAL=" + std::to_string(summary.results.size()));
+  return summary;
+}
+
+}  // namespace kiln

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs a project where one model succeeds, one fails and one is skipped, and validates
+# target/run_results.json against dbt's run-results v6 JSON Schema.
+set -euo pipefail
+kiln=$1
+schemas=$2
+fixtures=$3
+validator=$(dirname "$0")/../validate_artifact.py
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$fixtures/run_duckdb/." "$work/"
+mkdir -p "$work/models"
+echo "select 1 as id" > "$work/models/fine.sql"
+echo "select * from no_such_table" > "$work/models/broken.sql"
+echo "select * from {{ ref('broken') }}" > "$work/models/after_broken.sql"
+set +e
+(cd "$work" && "$kiln" run --quiet)
+code=$?
+set -e
+if [ "$code" -ne 1 ]; then
+  echo "kiln run exited $code, expected 1"
+  exit 1
+fi
+/usr/bin/python3 "$validator" "$schemas/run-results/v6.json" "$work/target/run_results.json"
+/usr/bin/python3 - "$work/target/run_results.json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+statuses = sorted(r["status"] for r in results)
+assert statuses == ["error", "skipped", "success"], statuses
+PY
