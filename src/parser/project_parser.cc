@@ -72,7 +72,7 @@ std::vector<std::string> strings_of(const Data& value) {
   return out;
 }
 
-Data default_config(ResourceType type) {
+Data build_default_config(ResourceType type) {
   Data config = Data::map({
       {"enabled", Data::boolean(true)},
       {"alias", Data::null()},
@@ -129,6 +129,22 @@ Data default_config(ResourceType type) {
   config.set("grants", Data::map());
   config.set("packages", Data::list());
   return config;
+}
+
+// Every node starts from its type's defaults; building them once and copying keeps parsing a big
+// project from re-growing the same map for each node.
+const Data& default_config(ResourceType type) {
+  static const std::map<ResourceType, Data> defaults = [] {
+    std::map<ResourceType, Data> built;
+    for (ResourceType each :
+         {ResourceType::Model, ResourceType::Test, ResourceType::Seed, ResourceType::Snapshot,
+          ResourceType::Analysis, ResourceType::UnitTest, ResourceType::Source}) {
+      built.emplace(each, build_default_config(each));
+    }
+    return built;
+  }();
+  auto it = defaults.find(type);
+  return it != defaults.end() ? it->second : defaults.at(ResourceType::Model);
 }
 
 // Which dbt_project.yml tree configures a resource type.
@@ -194,7 +210,7 @@ class ProjectParser {
     phase("read files");
     for (PackageContext& package : packages_) apply_properties(package);
     phase("apply properties");
-    for (auto& [id, node] : manifest_.nodes) finish_node(node);
+    resolve_node_configs();
     phase("resolve configs");
     for (PackageContext& package : packages_) add_generic_tests(package);
     for (PackageContext& package : packages_) add_unit_tests(package);
@@ -855,6 +871,19 @@ class ProjectParser {
     if (has_relation && materialized != "ephemeral") {
       node.relation_name = render_relation(node.database, node.schema, node.alias);
     }
+  }
+
+  // Nodes resolve independently, so they do it on all cores, unless a project naming macro has
+  // to run: the template engine serves one thread at a time.
+  void resolve_node_configs() {
+    std::vector<Node*> nodes;
+    nodes.reserve(manifest_.nodes.size());
+    for (auto& [id, node] : manifest_.nodes) nodes.push_back(&node);
+    bool needs_templates = naming_override("generate_schema_name") ||
+                           naming_override("generate_alias_name") ||
+                           naming_override("generate_database_name");
+    parallel_for(
+        nodes.size(), [&](size_t i) { finish_node(*nodes[i]); }, needs_templates ? 1 : 0);
   }
 
   // A naming macro the root project defines replaces dbt's default; dbt looks only in the root
