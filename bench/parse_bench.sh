@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Parse and compile benchmarks on generated dbt-style projects (bench/gen_project.py).
 # usage: bench/parse_bench.sh KILN_BINARY [MODELS...]   (default: 1000 10000)
-# Prints one table row per project size: best-of-3 wall time and peak RSS.
+# Prints one table row per project size: best-of-3 wall time and peak RSS of a full parse, a parse
+# with nothing changed, a parse after editing one model, and a compile of every node.
 set -euo pipefail
 kiln=$(realpath "$1")
 shift
@@ -24,14 +25,19 @@ measure() {  # prints "seconds max_rss_mb" of the best of three runs of the comm
   echo "$best_s $((best_rss / 1024))"
 }
 
-printf '| %-8s | %-22s | %-22s |\n' "models" "full parse (s / MB)" "compile all (s / MB)"
-printf '|----------|------------------------|------------------------|\n'
+printf '| %-8s | %-20s | %-20s | %-20s | %-20s |\n' "models" "full parse (s / MB)" "nothing changed (s)" "one model edited (s)" "compile all (s / MB)"
+printf '|----------|----------------------|----------------------|----------------------|----------------------|\n'
 for n in "${sizes[@]}"; do
   project="$work/p$n"
   /usr/bin/python3 "$here/gen_project.py" "$n" "$project"
   cd "$project"
-  read -r parse_s parse_mb < <(measure "$kiln" parse --quiet)
+  read -r parse_s parse_mb < <(measure "$kiln" parse --quiet --no-partial-parse)
+  "$kiln" parse --quiet
+  read -r unchanged_s _ < <(measure "$kiln" parse --quiet)
+  edited=$(find models -name '*.sql' | sort | head -1)
+  read -r edited_s _ < <(measure bash -c 'echo "-- edited $RANDOM" >>"$0" && "$1" parse --quiet' \
+    "$edited" "$kiln")
   read -r compile_s compile_mb < <(measure "$kiln" compile --quiet)
-  printf '| %-8s | %-22s | %-22s |\n' "$n" "$parse_s / $parse_mb" "$compile_s / $compile_mb"
+  printf '| %-8s | %-20s | %-20s | %-20s | %-20s |\n' "$n" "$parse_s / $parse_mb" "$unchanged_s" "$edited_s" "$compile_s / $compile_mb"
   cd - >/dev/null
 done

@@ -1,5 +1,7 @@
 # Third-party libraries. Every one is installed by scripts/install-deps.sh.
-find_package(yaml-cpp REQUIRED)
+# libyaml: the C YAML 1.1 parser PyYAML's CLoader uses; kiln applies PyYAML's typing on top.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)

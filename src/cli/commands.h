@@ -14,7 +14,8 @@ int run_debug(Invocation& invocation, bool connection_only);
 int run_init(Invocation& invocation, const std::string& project_name, bool skip_profile_setup);
 int run_clean(Invocation& invocation);
 int run_deps(Invocation& invocation);
-int run_parse(Invocation& invocation);
+// `partial_parse`: when nothing changed since the last parse, keep its manifest.json.
+int run_parse(Invocation& invocation, bool partial_parse);
 
 struct Manifest;
 class Adapter;

@@ -1,8 +1,7 @@
-#include <fstream>
-
 #include "adapters/adapter.h"
 #include "cli/commands.h"
 #include "cli/selection.h"
+#include "common/file_output.h"
 #include "context/dbt_context.h"
 
 namespace kiln {
@@ -15,13 +14,6 @@ std::filesystem::path compiled_path(const std::filesystem::path& target_dir, con
       target_dir / "compiled" / node.package_name / node.original_file_path;
   if (node.test_metadata) return base / node.path;
   return base;
-}
-
-void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw KilnError(ErrorKind::Io, "cannot write " + path.string());
 }
 
 void print_output(const std::string& text) {
@@ -72,7 +64,7 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
     if (it == project.manifest.nodes.end()) continue;  // sources, unit tests, exposures
     const Node& node = it->second;
     std::string sql = context.compile(node, project.manifest);
-    write_text(compiled_path(target_dir, node), sql);
+    write_file_if_changed(compiled_path(target_dir, node), sql);
     last_sql = sql;
     last_name = node.name;
     ++compiled;

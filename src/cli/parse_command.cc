@@ -1,7 +1,9 @@
 #include <chrono>
+#include <future>
 
 #include "adapters/adapter.h"
 #include "cli/commands.h"
+#include "cli/parse_state.h"
 #include "cli/selection.h"
 #include "context/dbt_context.h"
 #include "macros/builtin_macros.h"
@@ -107,9 +109,22 @@ Manifest parse_manifest(Invocation& invocation, ParseSession* session) {
   return manifest;
 }
 
-int run_parse(Invocation& invocation) {
-  Manifest manifest = parse_and_check(invocation).manifest;
+int run_parse(Invocation& invocation, bool partial_parse) {
   std::filesystem::path path = invocation.target_dir() / "manifest.json";
+  invocation.load_project();  // where target/ and logs/ are, before another thread asks
+  if (partial_parse) {
+    invocation.start_file_logging();
+    if (std::optional<std::string> found = reusable_parse(invocation)) {
+      events().debug("Z054", "nothing changed since the last parse; kept " + path.string());
+      say("Z050", *found);
+      say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
+      return kExitSuccess;
+    }
+  }
+  // Listing the files overlaps with parsing, which leaves a core idle in its sequential phases.
+  std::future<ParseInputs> inputs =
+      std::async(std::launch::async, [&] { return capture_parse_inputs(invocation); });
+  Manifest manifest = parse_and_check(invocation).manifest;
   auto start = std::chrono::steady_clock::now();
   write_manifest(manifest, path);
   events().debug("Z053",
@@ -118,7 +133,9 @@ int run_parse(Invocation& invocation) {
                                                          std::chrono::steady_clock::now() - start)
                                                          .count())) +
                      " ms");
-  say("Z050", found_line(manifest));
+  std::string found = found_line(manifest);
+  record_parse(invocation, inputs.get(), found);
+  say("Z050", found);
   say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
   return kExitSuccess;
 }

@@ -7,15 +7,28 @@ namespace kiln {
 
 Data Data::null(SourceLocation location) {
   Data d;
-  d.location_ = std::move(location);
+  d.set_location(std::move(location));
   return d;
+}
+
+const SourceLocation& Data::location() const {
+  static const SourceLocation unknown;
+  return location_ ? *location_ : unknown;
+}
+
+void Data::set_location(SourceLocation location) {
+  if (location.known() || location.line > 0) {
+    location_ = std::make_shared<const SourceLocation>(std::move(location));
+  } else {
+    location_.reset();
+  }
 }
 
 #define KILN_DATA_FACTORY(fn, type)                    \
   Data Data::fn(type value, SourceLocation location) { \
     Data d;                                            \
     d.value_ = std::move(value);                       \
-    d.location_ = std::move(location);                 \
+    d.set_location(std::move(location));               \
     return d;                                          \
   }
 KILN_DATA_FACTORY(boolean, bool)

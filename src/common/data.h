@@ -56,8 +56,8 @@ class Data {
   // Inserts or replaces, keeping the position of an existing key.
   void set(std::string key, Data value);
 
-  const SourceLocation& location() const { return location_; }
-  void set_location(SourceLocation location) { location_ = std::move(location); }
+  const SourceLocation& location() const;
+  void set_location(SourceLocation location);
 
   // A one-word description for error messages: "a string", "a list", ...
   std::string_view kind_name() const;
@@ -70,7 +70,9 @@ class Data {
 
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string, List, Map> value_;
-  SourceLocation location_;
+  // Shared and mostly absent: a big project holds millions of values, and copies of a value
+  // (configs inherited by every node) point at the same place in the same file.
+  std::shared_ptr<const SourceLocation> location_;
 };
 
 // Recursively overlays `overlay` onto `base`: maps merge key by key, anything else replaces.

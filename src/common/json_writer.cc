@@ -1,5 +1,6 @@
 #include "common/json_writer.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -7,14 +8,29 @@
 
 namespace kiln {
 
+namespace {
+
+// Bytes JSON strings cannot hold as they are: control characters, '"' and '\'.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = true;
+  table['\\'] = true;
+  return table;
+}();
+
+}  // namespace
+
+// Artifacts are mostly strings (SQL, descriptions, ids): copy clean runs whole.
 void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  size_t run_start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.substr(run_start, i - run_start));
-    run_start = i + 1;
+  out.push_back('"');
+  const char* run = text.data();
+  const char* end = run + text.size();
+  for (const char* p = run; p != end; ++p) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (!kNeedsEscape[c]) continue;
+    out.append(run, p);
+    run = p + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -38,8 +54,8 @@ void append_json_string(std::string& out, std::string_view text) {
       }
     }
   }
-  out.append(text.substr(run_start));
-  out += '"';
+  out.append(run, end);
+  out.push_back('"');
 }
 
 void JsonWriter::before_value() {
@@ -104,6 +120,12 @@ JsonWriter& JsonWriter::value(double number) {
   // As Python's json module writes floats (artifacts are read by tools written against dbt's),
   // except that NaN and infinities, which JSON lacks, become null.
   out_ += std::isfinite(number) ? python_float_repr(number) : "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw_value(std::string_view json) {
+  before_value();
+  out_ += json;
   return *this;
 }
 

@@ -32,6 +32,8 @@ class JsonWriter {
   JsonWriter& value(bool flag);
   JsonWriter& value(const Data& data);
   JsonWriter& null();
+  // A value already serialized as JSON (by another writer, e.g. on another thread).
+  JsonWriter& raw_value(std::string_view json);
   // A string, or null when it is empty.
   JsonWriter& nullable(std::string_view text);
   JsonWriter& strings(const std::vector<std::string>& items);
@@ -58,7 +60,7 @@ class JsonWriter {
   void before_value();
 
   std::string& out_;
-  std::vector<bool> first_;  // per open container: nothing written in it yet
+  std::vector<uint8_t> first_;  // per open container: nothing written in it yet (1)
   bool after_key_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "common/python_repr.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -33,12 +34,10 @@ size_t utf8_length(std::string_view text, size_t i, uint32_t& code_point) {
 std::string python_float_repr(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  // The shortest digits that read back as the same double, as Python's repr picks them.
   char buffer[40];
-  for (int precision = 0; precision <= 16; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*e", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  std::string text = buffer;
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  std::string text(buffer, result.ptr);
   std::string sign;
   if (text[0] == '-') {
     sign = "-";

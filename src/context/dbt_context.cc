@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/env_reads.h"
 #include "common/events.h"
 #include "common/hashing.h"
 #include "common/json_writer.h"
@@ -65,6 +66,7 @@ std::string string_arg(CallArgs& args, size_t index, std::string_view name,
 // they are masked wherever they are printed.
 Value env_var_value(CallArgs& args) {
   std::string name = string_arg(args, 0, "var", "env_var");
+  note_env_read(name);
   if (const char* value = std::getenv(name.c_str())) {
     if (name.starts_with("DBT_ENV_SECRET_")) register_secret(value);
     return Value(std::string(value));

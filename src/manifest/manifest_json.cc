@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/json_writer.h"
+#include "common/parallel.h"
 
 namespace kiln {
 namespace {
@@ -396,11 +397,27 @@ void write_manifest_json(const Manifest& manifest, const std::function<void(std:
 
   EdgeMap parents, children;
   w.key("nodes").begin_object();
-  for (const auto& [id, node] : manifest.nodes) {
-    w.key(id);
-    write_node(w, node);
-    add_edges(parents, children, id, node.depends_on_nodes);
-    maybe_flush();
+  // Serializing nodes is most of the work on big projects: windows of nodes are written to
+  // separate strings on all cores, then appended in order.
+  std::vector<const std::pair<const std::string, Node>*> nodes;
+  nodes.reserve(manifest.nodes.size());
+  for (const auto& entry : manifest.nodes) nodes.push_back(&entry);
+  constexpr size_t kWindow = 1024;
+  std::vector<std::string> serialized(std::min(kWindow, nodes.size()));
+  for (size_t start = 0; start < nodes.size(); start += kWindow) {
+    size_t count = std::min(kWindow, nodes.size() - start);
+    parallel_for(count, [&](size_t i) {
+      serialized[i].clear();
+      serialized[i].reserve(8192);
+      JsonWriter node_writer(serialized[i]);
+      write_node(node_writer, nodes[start + i]->second);
+    });
+    for (size_t i = 0; i < count; ++i) {
+      const auto& [id, node] = *nodes[start + i];
+      w.key(id).raw_value(serialized[i]);
+      add_edges(parents, children, id, node.depends_on_nodes);
+      maybe_flush();
+    }
   }
   w.end_object();
   w.key("sources").begin_object();

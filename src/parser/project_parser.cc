@@ -137,9 +137,9 @@ Data build_default_config(ResourceType type) {
 const Data& default_config(ResourceType type) {
   static const std::map<ResourceType, Data> defaults = [] {
     std::map<ResourceType, Data> built;
-    for (ResourceType each : {ResourceType::Model, ResourceType::Test, ResourceType::Seed,
-                              ResourceType::Snapshot, ResourceType::Analysis,
-                              ResourceType::UnitTest, ResourceType::Source}) {
+    for (ResourceType each :
+         {ResourceType::Model, ResourceType::Test, ResourceType::Seed, ResourceType::Snapshot,
+          ResourceType::Analysis, ResourceType::UnitTest, ResourceType::Source}) {
       built.emplace(each, build_default_config(each));
     }
     return built;
@@ -211,7 +211,7 @@ class ProjectParser {
     phase("read files");
     for (PackageContext& package : packages_) apply_properties(package);
     phase("apply properties");
-    for (auto& [id, node] : manifest_.nodes) finish_node(node);
+    resolve_node_configs();
     phase("resolve configs");
     for (PackageContext& package : packages_) add_generic_tests(package);
     for (PackageContext& package : packages_) add_unit_tests(package);
@@ -874,6 +874,19 @@ class ProjectParser {
     if (has_relation && materialized != "ephemeral") {
       node.relation_name = render_relation(node.database, node.schema, node.alias);
     }
+  }
+
+  // Nodes resolve independently, so they do it on all cores, unless a project naming macro has
+  // to run: the template engine serves one thread at a time.
+  void resolve_node_configs() {
+    std::vector<Node*> nodes;
+    nodes.reserve(manifest_.nodes.size());
+    for (auto& [id, node] : manifest_.nodes) nodes.push_back(&node);
+    bool needs_templates = naming_override("generate_schema_name") ||
+                           naming_override("generate_alias_name") ||
+                           naming_override("generate_database_name");
+    parallel_for(
+        nodes.size(), [&](size_t i) { finish_node(*nodes[i]); }, needs_templates ? 1 : 0);
   }
 
   // A naming macro the root project defines replaces dbt's default; dbt looks only in the root

@@ -1,6 +1,6 @@
 #include "project/yaml_reader.h"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <cerrno>
 #include <cmath>
@@ -8,16 +8,12 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 
 #include "common/strings.h"
 
 namespace kiln {
 namespace {
-
-SourceLocation location_of(const YAML::Mark& mark, const std::string& file_name) {
-  if (mark.is_null()) return {file_name, 0, 0};
-  return {file_name, mark.line + 1, mark.column + 1};
-}
 
 bool is_digits(std::string_view text, std::string_view allowed) {
   if (text.empty()) return false;
@@ -124,8 +120,6 @@ Data resolve_plain_scalar(const std::string& text, SourceLocation location) {
   return Data::string(text, std::move(location));
 }
 
-Data convert(const YAML::Node& node, const std::string& file_name, int depth);
-
 void merge_into(Data& target, const Data& source) {
   if (!source.is_map()) return;
   for (const auto& [key, value] : source.as_map()) {
@@ -133,99 +127,188 @@ void merge_into(Data& target, const Data& source) {
   }
 }
 
-Data convert_map(const YAML::Node& node, const std::string& file_name, int depth) {
-  Data result = Data::map({}, location_of(node.Mark(), file_name));
-  Data merged_defaults = Data::map();
-  for (const auto& entry : node) {
-    const YAML::Node& key_node = entry.first;
-    if (!key_node.IsScalar()) {
-      throw KilnError(ErrorKind::Yaml, "a mapping key must be a plain value, not a list or mapping",
-                      location_of(key_node.Mark(), file_name));
-    }
-    const std::string& key = key_node.Scalar();
-    if (key == "<<" && key_node.Tag() == "?") {
-      Data source = convert(entry.second, file_name, depth + 1);
-      if (source.is_list()) {
-        for (const Data& item : source.as_list()) merge_into(merged_defaults, item);
-      } else {
-        merge_into(merged_defaults, source);
-      }
-      continue;
-    }
-    Data value = convert(entry.second, file_name, depth + 1);
-    // An empty value (`name:`) has no position of its own; point at its key instead.
-    if (entry.second.IsNull() || entry.second.Mark().is_null()) {
-      value.set_location(location_of(key_node.Mark(), file_name));
-    }
-    result.set(key, std::move(value));
+// libyaml's problems are PyYAML's (dbt users have seen them before); add what usually causes them.
+std::string describe_yaml_problem(const std::string& problem) {
+  if (problem.find("expected ',' or ']'") != std::string::npos ||
+      problem.find("expected ',' or '}'") != std::string::npos) {
+    return "check that every '[' or '{' is closed";
   }
-  merge_into(result, merged_defaults);
-  return result;
-}
-
-Data convert(const YAML::Node& node, const std::string& file_name, int depth) {
-  if (depth > 200) {
-    throw KilnError(ErrorKind::Yaml, "YAML nesting is deeper than 200 levels",
-                    location_of(node.Mark(), file_name));
-  }
-  SourceLocation location = location_of(node.Mark(), file_name);
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return Data::null(std::move(location));
-    case YAML::NodeType::Scalar:
-      // yaml-cpp tags plain scalars "?" and quoted or block scalars "!": only plain ones get
-      // implicit types.
-      if (node.Tag() == "?") return resolve_plain_scalar(node.Scalar(), std::move(location));
-      if (node.Tag() == "!" || node.Tag().empty() || node.Tag() == "tag:yaml.org,2002:str" ||
-          node.Tag() == "!!str") {
-        return Data::string(node.Scalar(), std::move(location));
-      }
-      return resolve_plain_scalar(node.Scalar(), std::move(location));
-    case YAML::NodeType::Sequence: {
-      Data::List items;
-      items.reserve(node.size());
-      for (const auto& item : node) items.push_back(convert(item, file_name, depth + 1));
-      return Data::list(std::move(items), std::move(location));
-    }
-    case YAML::NodeType::Map:
-      return convert_map(node, file_name, depth);
-  }
-  return Data::null(std::move(location));
-}
-
-std::string describe_yaml_problem(const std::string& message) {
-  // yaml-cpp's messages are terse ("end of map not found"); say what usually causes them.
-  if (message.find("end of map not found") != std::string::npos ||
-      message.find("end of sequence not found") != std::string::npos) {
-    return "check the indentation and that every '[' or '{' is closed";
-  }
-  if (message.find("illegal map value") != std::string::npos) {
+  if (problem.find("mapping values are not allowed") != std::string::npos) {
     return "a value containing ': ' must be quoted, and nested keys must be indented under their "
            "parent";
   }
-  if (message.find("unknown escape") != std::string::npos) {
+  if (problem.find("unknown escape") != std::string::npos) {
     return "inside double quotes a backslash starts an escape; use single quotes for literal "
            "backslashes";
   }
+  if (problem.find("cannot start any token") != std::string::npos) {
+    return "YAML does not allow tabs for indentation; indent with spaces";
+  }
   return "check the indentation, quoting and that tabs are not used for indentation";
 }
+
+// Builds Data from libyaml's event stream: the C parser PyYAML's CLoader uses, so syntax errors
+// read as dbt users know them, with YAML 1.1 typing of plain scalars done here as PyYAML does.
+class EventReader {
+ public:
+  EventReader(const std::string& source, const std::string& file_name)
+      : source_(source), file_name_(file_name) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(source.data()),
+                                 source.size());
+  }
+  ~EventReader() {
+    if (has_event_) yaml_event_delete(&event_);
+    yaml_parser_delete(&parser_);
+  }
+  EventReader(const EventReader&) = delete;
+  EventReader& operator=(const EventReader&) = delete;
+
+  Data read_document() {
+    next();  // stream start
+    next();
+    if (event_.type == YAML_STREAM_END_EVENT) return Data::null({file_name_, 1, 1});
+    next();  // document start -> root node
+    return read_node(0);
+  }
+
+ private:
+  void next() {
+    if (has_event_) yaml_event_delete(&event_);
+    has_event_ = false;
+    if (!yaml_parser_parse(&parser_, &event_)) fail();
+    has_event_ = true;
+  }
+
+  [[noreturn]] void fail() {
+    std::string problem = parser_.problem ? parser_.problem : "unreadable YAML";
+    const yaml_mark_t& mark = parser_.problem ? parser_.problem_mark : parser_.mark;
+    std::string message = "invalid YAML: " + problem;
+    if (parser_.context) message += " (" + std::string(parser_.context) + ")";
+    KilnError error(ErrorKind::Yaml, message, location_of(mark), describe_yaml_problem(problem));
+    error.with_source(source_);
+    throw error;
+  }
+
+  SourceLocation location_of(const yaml_mark_t& mark) const {
+    return {file_name_, static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
+  }
+
+  static std::string text_of(const yaml_char_t* text) {
+    return text ? reinterpret_cast<const char*>(text) : "";
+  }
+
+  void remember_anchor(const yaml_char_t* anchor, const Data& value) {
+    if (anchor) anchors_[text_of(anchor)] = value;
+  }
+
+  // The current event is the node's first; on return it is the node's last.
+  Data read_node(int depth) {
+    if (depth > 200) {
+      throw KilnError(ErrorKind::Yaml, "YAML nesting is deeper than 200 levels",
+                      location_of(event_.start_mark));
+    }
+    SourceLocation location = location_of(event_.start_mark);
+    switch (event_.type) {
+      case YAML_ALIAS_EVENT: {
+        auto it = anchors_.find(text_of(event_.data.alias.anchor));
+        if (it == anchors_.end()) {
+          throw KilnError(
+              ErrorKind::Yaml,
+              "invalid YAML: found undefined alias '" + text_of(event_.data.alias.anchor) + "'",
+              location, "define the anchor (&name) before using it (*name)");
+        }
+        return it->second;
+      }
+      case YAML_SCALAR_EVENT: {
+        const auto& scalar = event_.data.scalar;
+        std::string value(reinterpret_cast<const char*>(scalar.value), scalar.length);
+        std::string tag = text_of(scalar.tag);
+        Data result = scalar_data(value, tag, scalar.style, std::move(location));
+        remember_anchor(scalar.anchor, result);
+        return result;
+      }
+      case YAML_SEQUENCE_START_EVENT: {
+        std::string anchor = text_of(event_.data.sequence_start.anchor);
+        Data::List items;
+        for (next(); event_.type != YAML_SEQUENCE_END_EVENT; next()) {
+          items.push_back(read_node(depth + 1));
+        }
+        Data result = Data::list(std::move(items), std::move(location));
+        if (!anchor.empty()) anchors_[anchor] = result;
+        return result;
+      }
+      case YAML_MAPPING_START_EVENT: {
+        std::string anchor = text_of(event_.data.mapping_start.anchor);
+        Data result = read_mapping(depth, std::move(location));
+        if (!anchor.empty()) anchors_[anchor] = result;
+        return result;
+      }
+      default:
+        throw KilnError(ErrorKind::Yaml, "invalid YAML: unexpected structure", location,
+                        describe_yaml_problem(""));
+    }
+  }
+
+  Data scalar_data(const std::string& value, const std::string& tag, yaml_scalar_style_t style,
+                   SourceLocation location) {
+    if (tag.empty()) {
+      if (style == YAML_PLAIN_SCALAR_STYLE) return resolve_plain_scalar(value, std::move(location));
+      return Data::string(value, std::move(location));
+    }
+    if (tag == "!" || tag == YAML_STR_TAG) return Data::string(value, std::move(location));
+    return resolve_plain_scalar(value, std::move(location));
+  }
+
+  Data read_mapping(int depth, SourceLocation location) {
+    Data result = Data::map({}, std::move(location));
+    Data merged_defaults = Data::map();
+    for (next(); event_.type != YAML_MAPPING_END_EVENT; next()) {
+      if (event_.type != YAML_SCALAR_EVENT) {
+        throw KilnError(ErrorKind::Yaml,
+                        "a mapping key must be a plain value, not a list or mapping",
+                        location_of(event_.start_mark));
+      }
+      const auto& scalar = event_.data.scalar;
+      std::string key(reinterpret_cast<const char*>(scalar.value), scalar.length);
+      bool is_merge = key == "<<" && scalar.style == YAML_PLAIN_SCALAR_STYLE && !scalar.tag;
+      SourceLocation key_location = location_of(event_.start_mark);
+      next();
+      bool empty_value = event_.type == YAML_SCALAR_EVENT && event_.data.scalar.length == 0 &&
+                         event_.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+      Data value = read_node(depth + 1);
+      if (is_merge) {
+        if (value.is_list()) {
+          for (const Data& item : value.as_list()) merge_into(merged_defaults, item);
+        } else {
+          merge_into(merged_defaults, value);
+        }
+        continue;
+      }
+      // An empty value (`name:`) has no position of its own; point at its key instead.
+      if (empty_value) value.set_location(key_location);
+      result.set(std::move(key), std::move(value));
+    }
+    merge_into(result, merged_defaults);
+    return result;
+  }
+
+  const std::string& source_;
+  const std::string& file_name_;
+  yaml_parser_t parser_;
+  yaml_event_t event_;
+  bool has_event_ = false;
+  std::unordered_map<std::string, Data> anchors_;
+};
 
 }  // namespace
 
 Data parse_yaml(std::string_view text, const std::string& file_name) {
   std::string source(text);
-  // PyYAML accepts a UTF-8 byte order mark; yaml-cpp would take it as content.
+  // PyYAML accepts a UTF-8 byte order mark; keep positions counted from the text after it.
   if (source.starts_with("\xEF\xBB\xBF")) source.erase(0, 3);
-  try {
-    YAML::Node root = YAML::Load(source);
-    return convert(root, file_name, 0);
-  } catch (const YAML::Exception& e) {
-    KilnError error(ErrorKind::Yaml, "invalid YAML: " + e.msg, location_of(e.mark, file_name),
-                    describe_yaml_problem(e.msg));
-    error.with_source(source);
-    throw error;
-  }
+  EventReader reader(source, file_name);
+  return reader.read_document();
 }
 
 std::string read_text_file(const std::filesystem::path& path, const std::string& display_name) {

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/invocation.h"
+
+namespace kiln {
+
+// Reusing the last parse. A parse's inputs are every file under the project (packages included,
+// target/ and logs/ left out), the profile target, --vars, the environment variables templates
+// read, and the kiln binary itself. When none of them changed since the parse that wrote
+// target/manifest.json, and that file is still the one it wrote, `kiln parse` has nothing to do.
+// The state lives in target/partial_parse.json; it holds digests, never values.
+
+// The project's files as they are before a parse starts: captured first, so an edit made while
+// parsing is seen by the next run.
+struct ParseInputs {
+  int64_t reference_ns = 0;  // files changed after reference - 3 s are compared by content
+  std::string files_digest;
+};
+ParseInputs capture_parse_inputs(Invocation& invocation);
+
+// The "Found ..." summary of the recorded parse when it can be reused as it is; nullopt otherwise.
+std::optional<std::string> reusable_parse(Invocation& invocation);
+
+// Records the parse of `inputs` that just wrote target/manifest.json.
+void record_parse(Invocation& invocation, const ParseInputs& inputs,
+                  const std::string& found_summary);
+
+}  // namespace kiln
