@@ -447,5 +447,88 @@ TEST_F(DbtUtilsPackage, UnionRelationsAndStarWithoutColumnInformation) {
   EXPECT_THROW(context_->compile(node, manifest_), KilnError);
 }
 
+// Columns as the warehouse would describe them, given through dbt_utils' one seam for reading
+// columns (relation_columns, dispatched, so the root project's duckdb__ version wins).
+constexpr const char* kFakeColumns = R"(
+{% macro duckdb__relation_columns(relation) %}
+  {%- set tables = {
+      'orders': [['id', 'integer'], ['customer_id', 'integer'], ['amount', 'decimal(4,1)'],
+                 ['status', 'varchar'], ['note', 'varchar']],
+      'customers': [['id', 'integer'], ['tier', 'varchar']]} -%}
+  {%- set columns = [] -%}
+  {%- for pair in tables[relation.identifier] -%}
+    {%- do columns.append({'name': pair[0], 'column': pair[0], 'data_type': pair[1]}) -%}
+  {%- endfor -%}
+  {{ return(columns) }}
+{% endmacro %}
+)";
+
+TEST_F(DbtUtilsPackage, StarListsTheColumnsLeftAfterExcept) {
+  dir_.write("macros/fake_columns.sql", kFakeColumns);
+  SetUp();
+  ResultTable table =
+      run("select {{ dbt_utils.star(ref('orders'), except=['NOTE', 'status']) }} from "
+          "{{ ref('orders') }} order by id");
+  ASSERT_EQ(table.columns.size(), 3u) << last_sql_;
+  EXPECT_EQ(table.columns[0].name, "id");
+  EXPECT_EQ(table.columns[2].name, "amount");
+  EXPECT_NE(last_sql_.find("\"customer_id\""), std::string::npos) << last_sql_;
+  table =
+      run("select {{ dbt_utils.star(ref('customers'), relation_alias='c', prefix='c_', "
+          "suffix='_x', quote_identifiers=False) }} from {{ ref('customers') }} c");
+  ASSERT_EQ(table.columns.size(), 2u) << last_sql_;
+  EXPECT_EQ(table.columns[1].name, "c_tier_x");
+  EXPECT_NE(last_sql_.find("c.tier as c_tier_x"), std::string::npos) << last_sql_;
+  EXPECT_EQ(evaluate("'{{ dbt_utils.get_filtered_columns_in_relation(ref('customers'), "
+                     "except=['ID']) | join(',') }}'"),
+            "tier");
+}
+
+TEST_F(DbtUtilsPackage, UnionRelationsOverTheUnionOfColumns) {
+  dir_.write("macros/fake_columns.sql", kFakeColumns);
+  SetUp();
+  ResultTable table =
+      run("select * from ({{ dbt_utils.union_relations([ref('orders'), ref('customers')], "
+          "column_override={'ID': 'varchar'}) }}) u order by _dbt_source_relation, id");
+  ASSERT_EQ(table.rows.size(), 7u) << last_sql_;
+  std::vector<std::string> names;
+  for (const ResultColumn& column : table.columns) names.push_back(column.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"_dbt_source_relation", "id", "customer_id", "amount",
+                                             "status", "note", "tier"}));
+  EXPECT_EQ(table.columns[1].type, "VARCHAR");  // overridden
+  // Customers come first (sorted by relation name): no amount, a tier.
+  EXPECT_EQ(cell_text(table.rows[0][0]), "\"memory\".\"main\".\"customers\"");
+  EXPECT_EQ(cell_text(table.rows[0][3]), "");
+  EXPECT_EQ(cell_text(table.rows[0][6]), "gold");
+  EXPECT_EQ(cell_text(table.rows[6][3]), "7.0");
+
+  table =
+      run("select * from ({{ dbt_utils.union_relations([ref('orders'), ref('customers')], "
+          "include=['id', 'tier'], source_column_name=none, where='id < 20') }}) u order by id");
+  ASSERT_EQ(table.columns.size(), 2u) << last_sql_;
+  EXPECT_EQ(table.rows.size(), 5u) << last_sql_;  // four orders, customer 10
+  table =
+      run("select * from ({{ dbt_utils.union_relations([ref('orders'), ref('customers')], "
+          "exclude=['note', 'status', 'amount', 'customer_id']) }}) u");
+  EXPECT_EQ(table.columns.size(), 3u) << last_sql_;
+}
+
+TEST_F(DbtUtilsPackage, UnpivotTurnsColumnsIntoRows) {
+  dir_.write("macros/fake_columns.sql", kFakeColumns);
+  SetUp();
+  ResultTable table =
+      run("select * from ({{ dbt_utils.unpivot(ref('customers'), exclude=['id'], "
+          "field_name='attribute', value_name='content') }}) u order by id");
+  ASSERT_EQ(table.rows.size(), 3u) << last_sql_;
+  ASSERT_EQ(table.columns.size(), 3u);
+  EXPECT_EQ(table.columns[1].name, "attribute");
+  EXPECT_EQ(cell_text(table.rows[0][1]), "tier");
+  EXPECT_EQ(cell_text(table.rows[0][2]), "gold");
+  table =
+      run("select * from ({{ dbt_utils.unpivot(ref('orders'), exclude=['id'], "
+          "remove=['note', 'status']) }}) u");
+  EXPECT_EQ(table.rows.size(), 8u) << last_sql_;  // customer_id and amount of four orders
+}
+
 }  // namespace
 }  // namespace kiln
