@@ -46,7 +46,10 @@ std::string missing_hint(const PackageSpec& spec, const Project& project) {
 std::string builtin_substitute(const PackageSpec& spec) {
   std::string source = spec.source;
   for (char& c : source) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (spec.kind == PackageSpec::Kind::Hub && source == "dbt-labs/dbt_utils") return "dbt_utils";
+  if (spec.kind == PackageSpec::Kind::Hub &&
+      (source == "dbt-labs/dbt_utils" || source == "fishtown-analytics/dbt_utils")) {
+    return "dbt_utils";
+  }
   if (spec.kind == PackageSpec::Kind::Git && source.find("dbt-utils") != std::string::npos) {
     return "dbt_utils";
   }
