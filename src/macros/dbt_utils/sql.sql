@@ -22,6 +22,12 @@
 {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}
 
+{#- dbt_utils 1.0 replaced surrogate_key (which joined nulls as '') by generate_surrogate_key; a
+    project still calling the old name is told so, as dbt_utils 1.x does. -#}
+{% macro surrogate_key(field_list) -%}
+    {{ exceptions.raise_compiler_error("dbt_utils.surrogate_key is gone since dbt_utils 1.0: use dbt_utils.generate_surrogate_key, and set the var surrogate_key_treat_nulls_as_empty_strings to true to keep the keys the old macro made") }}
+{%- endmacro %}
+
 {# ---- safe_divide ------------------------------------------------------------------------- #}
 
 {% macro safe_divide(numerator, denominator) -%}
