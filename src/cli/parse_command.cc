@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <future>
 
@@ -58,8 +59,20 @@ Manifest parse_manifest(Invocation& invocation, ParseSession* session) {
   ProjectLoadOptions load_options;
   load_options.notice = [](const std::string& text) { events().warn("Z003", text); };
   load_options.render = make_config_renderer(invocation.cli_vars());
-  check_packages_installed(project);
+  std::vector<std::string> substitutes = check_packages_installed(project);
   std::vector<Project> packages = load_installed_packages(project, load_options);
+  // kiln's own copies of listed packages that are not installed; an installed copy, whatever
+  // its folder, always wins.
+  std::vector<ParseOptions::BuiltinPackage> builtin_packages;
+  for (const std::string& name : substitutes) {
+    bool installed = std::any_of(packages.begin(), packages.end(),
+                                 [&](const Project& package) { return package.name == name; });
+    const auto* files = builtin_package_files(name);
+    if (installed || !files) continue;
+    builtin_packages.push_back({name, *files});
+    events().info("Z005", "Using kiln's built-in " + name + " (" + project.packages_install_path +
+                              "/" + name + " is not installed)");
+  }
 
   ParseTarget parse_target;
   parse_target.adapter_type = adapter->type();
@@ -91,6 +104,7 @@ Manifest parse_manifest(Invocation& invocation, ParseSession* session) {
   options.render_node = context->node_renderer();
   options.generate_name = context->name_generator();
   options.builtin_macros = builtin_macro_files();
+  options.builtin_packages = std::move(builtin_packages);
   ParseStats stats;
   Manifest manifest = parse_project(project, packages, parse_target, options, &stats);
   std::string timing;

@@ -205,12 +205,14 @@ struct DbtContext::Impl {
     }
   }
 
+  // The root project, an installed package, or a package whose macros kiln ships (dbt, and
+  // dbt_utils when it stands in for an uninstalled copy).
   bool is_package(std::string_view name) const {
     if (name == kInternalPackage) return true;
     for (const Project* project : projects) {
       if (project->name == name) return true;
     }
-    return false;
+    return macros_by_package.count(std::string(name)) > 0;
   }
 
   // `dbt_utils.star(...)`: a package name evaluates to its macros.

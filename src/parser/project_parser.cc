@@ -206,6 +206,11 @@ class ProjectParser {
     for (const auto& [path, text] : options_.builtin_macros) {
       add_macros_from(std::string(kBuiltinPackageName), std::string(path), text);
     }
+    for (const ParseOptions::BuiltinPackage& package : options_.builtin_packages) {
+      for (const auto& [path, text] : package.files) {
+        add_macros_from(package.name, std::string(path), text);
+      }
+    }
     for (PackageContext& package : packages_) read_package_macros(package);
     for (PackageContext& package : packages_) read_package_files(package);
     phase("read files");

@@ -54,6 +54,13 @@ struct ParseOptions {
   std::string generated_at;  // ISO 8601; empty: now
   // Macro files that form the built-in `dbt` package: (path, text).
   std::vector<std::pair<std::string_view, std::string_view>> builtin_macros;
+  // Packages kiln ships a copy of, standing in for listed packages that are not installed
+  // (dbt_utils): their macros join the manifest under the package's name.
+  struct BuiltinPackage {
+    std::string name;
+    std::vector<std::pair<std::string_view, std::string_view>> files;  // (path, text)
+  };
+  std::vector<BuiltinPackage> builtin_packages;
 };
 
 struct ParseStats {

@@ -1,5 +1,7 @@
 #include "project/packages.h"
 
+#include <cctype>
+
 #include "project/fields.h"
 #include "project/yaml_reader.h"
 
@@ -40,6 +42,19 @@ std::string missing_hint(const PackageSpec& spec, const Project& project) {
 }
 
 }  // namespace
+
+std::string builtin_substitute(const PackageSpec& spec) {
+  std::string source = spec.source;
+  for (char& c : source) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (spec.kind == PackageSpec::Kind::Hub &&
+      (source == "dbt-labs/dbt_utils" || source == "fishtown-analytics/dbt_utils")) {
+    return "dbt_utils";
+  }
+  if (spec.kind == PackageSpec::Kind::Git && source.find("dbt-utils") != std::string::npos) {
+    return "dbt_utils";
+  }
+  return "";
+}
 
 std::vector<PackageSpec> read_package_specs(const Project& project) {
   std::string file_name;
@@ -131,6 +146,14 @@ std::vector<std::string> install_packages(const Project& project) {
       lines.push_back("Installed from local " + spec.source + " as " + spec.folder);
       continue;
     }
+    std::string builtin = builtin_substitute(spec);
+    if (!builtin.empty() && !std::filesystem::exists(destination / "dbt_project.yml") &&
+        !std::filesystem::exists(dir / builtin / "dbt_project.yml")) {
+      lines.push_back("Using kiln's built-in " + builtin + " for " + kind_name(spec.kind) +
+                      " package " + spec.source + " (" + project.packages_install_path + "/" +
+                      builtin + " is not installed)");
+      continue;
+    }
     if (!std::filesystem::exists(destination / "dbt_project.yml")) {
       throw KilnError(ErrorKind::Project,
                       kind_name(spec.kind) + " package '" + spec.source + "' is not installed in " +
@@ -144,16 +167,25 @@ std::vector<std::string> install_packages(const Project& project) {
   return lines;
 }
 
-void check_packages_installed(const Project& project) {
+std::vector<std::string> check_packages_installed(const Project& project) {
   std::filesystem::path dir = packages_dir(project);
+  std::vector<std::string> substitutes;
   for (const PackageSpec& spec : read_package_specs(project)) {
-    if (!std::filesystem::exists(dir / spec.folder / "dbt_project.yml")) {
-      throw KilnError(ErrorKind::Project,
-                      kind_name(spec.kind) + " package '" + spec.source +
-                          "' is listed but not installed in " + project.packages_install_path + "/",
-                      spec.location, missing_hint(spec, project));
+    if (std::filesystem::exists(dir / spec.folder / "dbt_project.yml")) continue;
+    if (std::string builtin = builtin_substitute(spec); !builtin.empty()) {
+      // dbt installs a package in a folder named as its project; kiln's copy stands in only
+      // when neither folder holds one.
+      if (!std::filesystem::exists(dir / builtin / "dbt_project.yml")) {
+        substitutes.push_back(builtin);
+      }
+      continue;
     }
+    throw KilnError(ErrorKind::Project,
+                    kind_name(spec.kind) + " package '" + spec.source +
+                        "' is listed but not installed in " + project.packages_install_path + "/",
+                    spec.location, missing_hint(spec, project));
   }
+  return substitutes;
 }
 
 }  // namespace kiln

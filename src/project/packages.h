@@ -28,8 +28,13 @@ std::vector<PackageSpec> read_package_specs(const Project& project);
 // them. Returns a line per package for the user.
 std::vector<std::string> install_packages(const Project& project);
 
+// The package kiln ships its own copy of that can stand in for `spec` when it is not installed:
+// "dbt_utils" for the hub package dbt-labs/dbt_utils or a git URL naming dbt-utils; else empty.
+std::string builtin_substitute(const PackageSpec& spec);
+
 // Fails with a message saying how to provide them when listed packages are missing from the
-// packages folder (so a project parses only with all its packages present).
-void check_packages_installed(const Project& project);
+// packages folder (so a project parses only with all its packages present), except those kiln
+// ships a copy of: their names are returned, for the caller to use kiln's copy instead.
+std::vector<std::string> check_packages_installed(const Project& project);
 
 }  // namespace kiln
