@@ -34,7 +34,7 @@ for n in "${sizes[@]}"; do
   read -r parse_s parse_mb < <(measure "$kiln" parse --quiet --no-partial-parse)
   "$kiln" parse --quiet
   read -r unchanged_s _ < <(measure "$kiln" parse --quiet)
-  edited=$(find models -name '*.sql' | sort | head -1)
+  edited=$(find models -name '*.sql' | sort | awk 'NR == 1')
   read -r edited_s _ < <(measure bash -c 'echo "-- edited $RANDOM" >>"$0" && "$1" parse --quiet' \
     "$edited" "$kiln")
   read -r compile_s compile_mb < <(measure "$kiln" compile --quiet)

@@ -158,13 +158,15 @@ void ConsoleSink::write(const Event& event, const EventContext& context) {
       use_color_ && !event.console_text.empty() ? event.console_text : event.message;
   if (event.is_output) {
     std::fputs((text + "\n").c_str(), stream_);
-    return;
+  } else {
+    std::string line = clock_text(context.time) + "  ";
+    // Multi-line messages keep their shape; only the first line carries the time.
+    line += text;
+    line += '\n';
+    std::fputs(line.c_str(), stream_);
   }
-  std::string line = clock_text(context.time) + "  ";
-  // Multi-line messages keep their shape; only the first line carries the time.
-  line += text;
-  line += '\n';
-  std::fputs(line.c_str(), stream_);
+  // Each line leaves at once: a run piped to a file or killed mid-way still shows how far it got.
+  std::fflush(stream_);
 }
 
 void ConsoleSink::flush() {
@@ -178,6 +180,7 @@ void JsonSink::write(const Event& event, const EventContext& context) {
   if (event.level < min_level_ && !event.is_output) return;
   if (quiet_ && event.level < Level::Error && !event.is_output) return;
   std::fputs(json_line(event, context).c_str(), stream_);
+  std::fflush(stream_);
 }
 
 void JsonSink::flush() {
