@@ -8,3 +8,6 @@ echo "## Template engine vs Python Jinja2"
 echo
 echo "## Parse and compile"
 "$here/parse_bench.sh" "$build/src/cli/kiln" 1000 10000
+echo
+echo "## Run on DuckDB"
+"$here/run_bench.sh" "$build/src/cli/kiln" "$build/bench/run/sql_replay"
