@@ -8,3 +8,6 @@ echo "## Template engine vs Python Jinja2"
 echo
 echo "## Parse and compile"
 "$here/parse_bench.sh" "$build/src/cli/kiln" 1000 10000
+echo
+echo "## Seed load"
+"$here/seed_bench.sh" "$build/src/cli/kiln"
