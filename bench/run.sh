@@ -11,3 +11,6 @@ echo "## Parse and compile"
 echo
 echo "## Run on DuckDB"
 "$here/run_bench.sh" "$build/src/cli/kiln" "$build/bench/run/sql_replay"
+echo
+echo "## Seed load"
+"$here/seed_bench.sh" "$build/src/cli/kiln"

@@ -14,6 +14,30 @@ namespace kiln {
 
 struct Target;
 
+// A column of a bulk load. `type` is the kind of the text values appended; with `cast_from_text`
+// (a `column_types` override) the table's column has some other SQL type and the warehouse
+// casts the text into it.
+struct LoadColumn {
+  std::string name;
+  GenericType type = GenericType::String;
+  bool cast_from_text = false;
+};
+
+// Receives rows for one table, fast: the DuckDB adapter appends through DuckDB's appender,
+// others batch multi-row INSERTs. Values arrive as text already checked against the column's
+// type (seeds infer types from every value), NULLs flagged apart. Appended rows belong to the
+// connection's open transaction, if any. Destroying an appender without finish() discards what
+// it has buffered.
+class RowAppender {
+ public:
+  virtual ~RowAppender() = default;
+  // One field per column; `is_null[i]` marks NULLs (their text is ignored).
+  virtual void append(const std::vector<std::string_view>& fields,
+                      const std::vector<bool>& is_null) = 0;
+  // Writes what is buffered; returns the rows appended in all.
+  virtual int64_t finish() = 0;
+};
+
 // One session with the warehouse. A connection is used by one thread at a time; cancel() may be
 // called from any thread to stop the statement running on it.
 class Connection {
@@ -31,7 +55,21 @@ class Connection {
   virtual std::vector<RelationRef> list_relations(std::string_view database,
                                                   std::string_view schema) = 0;
   virtual std::vector<ColumnInfo> get_columns(const RelationRef& relation) = 0;
+
+  // Bulk load into an existing table whose columns are `columns`, in order; `rendered` is the
+  // relation as SQL names it. The default sends multi-row INSERT statements (literals in
+  // standard SQL); adapters override it with their native bulk path.
+  virtual std::unique_ptr<RowAppender> open_appender(const RelationRef& relation,
+                                                     const std::string& rendered,
+                                                     const std::vector<LoadColumn>& columns);
 };
+
+// The generic bulk load: `insert into <rendered> values (...), (...)` with `batch_rows` rows per
+// statement, run on `connection`. Numbers and booleans go as literals, everything else as quoted
+// strings that the warehouse casts to the column's type.
+std::unique_ptr<RowAppender> make_insert_appender(Connection& connection, std::string rendered,
+                                                  std::vector<LoadColumn> columns,
+                                                  size_t batch_rows = 1000);
 
 // A warehouse: how to connect, quote and spell types. One Adapter per process and target;
 // connections are opened per worker thread.

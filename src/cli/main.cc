@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/run_command.h"
+#include "cli/seed_command.h"
 #include "cli/selection.h"
 
 namespace kiln {
@@ -100,6 +101,10 @@ int run(int argc, char** argv) {
   run_cmd->add_flag("-f,--full-refresh", run_flags.full_refresh,
                     "Rebuild incremental models from scratch");
   run_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  CLI::App* seed = app.add_subcommand("seed", "Load the selected seeds' CSV files into tables");
+  add_selection_flags(*seed, selection);
+  seed->add_flag("-f,--full-refresh", run_flags.full_refresh, "Rebuild seed tables from scratch");
+  seed->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
 
   try {
     app.parse(argc, argv);
@@ -137,6 +142,7 @@ int run(int argc, char** argv) {
         {ls, [&] { return run_ls(invocation, selection, ls_output, output_keys); }},
         {compile, [&] { return run_compile(invocation, selection, inline_sql); }},
         {run_cmd, [&] { return run_run(invocation, selection, run_flags); }},
+        {seed, [&] { return run_seed(invocation, selection, run_flags); }},
     };
     int code = kExitSuccess;
     for (const auto& [command, run] : commands) {

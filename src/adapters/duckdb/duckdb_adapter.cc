@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "adapters/duckdb/duckdb_appender.h"
 #include "common/events.h"
 #include "common/strings.h"
 #include "project/fields.h"
@@ -224,6 +225,13 @@ class DuckDbConnection : public Connection {
     for (const auto& row : result.table.rows)
       columns.push_back({cell_text(row[0]), cell_text(row[1])});
     return columns;
+  }
+
+  std::unique_ptr<RowAppender> open_appender(const RelationRef& relation,
+                                             const std::string& rendered,
+                                             const std::vector<LoadColumn>& columns) override {
+    events().debug("E001", "On duckdb: append to " + rendered);
+    return make_duckdb_appender(connection_, relation, columns);
   }
 
  private:
