@@ -49,9 +49,9 @@ std::string dump(Connection& connection) {
 }
 
 const char* kExpected =
-    "1|9000000000|15|True|2024-02-09|2024-02-09 10:11:12| it's, \"x\" |3.14|\n"
+    "1|9000000000|15|true|2024-02-09|2024-02-09 10:11:12| it's, \"x\" |3.14|\n"
     "||||||||\n"
-    "-7|-1|0.5|False|2000-12-31|2000-12-31 23:59:59||0.00|\n";
+    "-7|-1|0.5|false|2000-12-31|2000-12-31 23:59:59||0.00|\n";
 
 TEST(AppenderTest, DuckDbAppenderConvertsEveryType) {
   auto adapter = memory_adapter();
