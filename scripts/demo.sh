@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on embedded DuckDB: check the demo shop project and its connection, read it into
-# a manifest, list what feeds the daily sales mart, and compile that mart.
+# The main job on embedded DuckDB: check the demo shop project and its connection, read it into a
+# manifest, list what feeds the daily sales mart, then load the seeds and build every model.
 set -euo pipefail
 kiln=$(realpath "$1")
 cd "$(dirname "$0")/../demo"
@@ -10,4 +10,10 @@ echo
 echo "What builds mart_daily_store_sales (kiln ls -s +mart_daily_store_sales --resource-type model):"
 "$kiln" ls -s +mart_daily_store_sales --resource-type model
 echo
-"$kiln" compile -s mart_daily_store_sales
+"$kiln" seed
+echo
+"$kiln" run
+if "$kiln" --help 2>/dev/null | grep -q '^  test'; then
+  echo
+  "$kiln" test
+fi
