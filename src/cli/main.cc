@@ -100,6 +100,9 @@ int run(int argc, char** argv) {
   run_cmd->add_flag("-f,--full-refresh", run_flags.full_refresh,
                     "Rebuild incremental models from scratch");
   run_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  CLI::App* test_cmd = app.add_subcommand("test", "Run the selected data tests on the warehouse");
+  add_selection_flags(*test_cmd, selection);
+  test_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
 
   try {
     app.parse(argc, argv);
@@ -137,6 +140,7 @@ int run(int argc, char** argv) {
         {ls, [&] { return run_ls(invocation, selection, ls_output, output_keys); }},
         {compile, [&] { return run_compile(invocation, selection, inline_sql); }},
         {run_cmd, [&] { return run_run(invocation, selection, run_flags); }},
+        {test_cmd, [&] { return run_test(invocation, selection, run_flags); }},
     };
     int code = kExitSuccess;
     for (const auto& [command, run] : commands) {

@@ -617,7 +617,9 @@ bool should_full_refresh() {
 void store(ExecutionFrame& f, const std::string& name, const QueryResult& result, bool fetched) {
   if (name.empty()) return;
   f.results.set(name, result_value(result, fetched));
-  if (name == "main") f.outcome->main_response = result.response;
+  if (name != "main") return;
+  f.outcome->main_response = result.response;
+  if (fetched) f.outcome->main_table = result.table;
 }
 
 Value run_statement(CallArgs& args, Runtime& rt) {
