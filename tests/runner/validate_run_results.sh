@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs a project where one model succeeds, one fails and one is skipped, and validates
-# target/run_results.json against dbt's run-results v6 JSON Schema.
+# Runs a project where one model succeeds, one fails and one is skipped, then its tests (a pass,
+# a warning, a failure, an error), and validates each target/run_results.json against dbt's
+# run-results v6 JSON Schema.
 set -euo pipefail
 kiln=$1
 schemas=$2
@@ -27,4 +28,26 @@ import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 statuses = sorted(r["status"] for r in results)
 assert statuses == ["error", "skipped", "success"], statuses
+PY
+
+# kiln test: a pass, a warning, a failure and an error (a test on the model that failed).
+mkdir -p "$work/tests"
+echo "select * from {{ ref('fine') }} where id < 0" > "$work/tests/passes.sql"
+printf "{{ config(severity='warn') }}\nselect * from {{ ref('fine') }}\n" > "$work/tests/warns.sql"
+echo "select * from {{ ref('fine') }}" > "$work/tests/fails.sql"
+echo "select * from {{ ref('broken') }}" > "$work/tests/errors.sql"
+set +e
+(cd "$work" && "$kiln" test --quiet)
+code=$?
+set -e
+if [ "$code" -ne 1 ]; then
+  echo "kiln test exited $code, expected 1"
+  exit 1
+fi
+/usr/bin/python3 "$validator" "$schemas/run-results/v6.json" "$work/target/run_results.json"
+/usr/bin/python3 - "$work/target/run_results.json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+statuses = sorted((r["status"], r["failures"]) for r in results)
+assert statuses == [("error", None), ("fail", 1), ("pass", 0), ("warn", 1)], statuses
 PY
