@@ -103,6 +103,8 @@ int run(int argc, char** argv) {
   CLI::App* test_cmd = app.add_subcommand("test", "Run the selected data tests on the warehouse");
   add_selection_flags(*test_cmd, selection);
   test_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  test_cmd->add_flag("--store-failures", run_flags.store_failures,
+                     "Store every test's failing rows (unless its store_failures config is false)");
 
   try {
     app.parse(argc, argv);

@@ -124,6 +124,7 @@ int run_task_command(Invocation& invocation, const SelectionFlags& flags, const 
   options.threads = threads;
   options.fail_fast = run_flags.fail_fast;
   options.full_refresh = run_flags.full_refresh;
+  options.store_failures = run_flags.store_failures;
   options.use_color = invocation.use_color();
   options.target_name = target.name;
   options.target_dir = target_dir;

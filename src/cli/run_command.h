@@ -11,8 +11,9 @@ namespace kiln {
 
 // The flags of `kiln run` beyond node selection.
 struct RunFlags {
-  bool full_refresh = false;  // -f/--full-refresh: rebuild incremental models from scratch
-  bool fail_fast = false;     // -x/--fail-fast: stop at the first failure
+  bool full_refresh = false;    // -f/--full-refresh: rebuild incremental models from scratch
+  bool fail_fast = false;       // -x/--fail-fast: stop at the first failure
+  bool store_failures = false;  // kiln test --store-failures: every test stores its failures
 };
 
 // `kiln run`: builds the selected models (materializations run as Jinja macros against the

@@ -731,6 +731,7 @@ void apply_execution_flags(jinja::Environment& env, const ExecutionOptions& opti
   const Value* flags = env.find_global(jinja::intern("flags"));
   Value updated = flags && flags->is_dict() ? *flags : Value::dict();
   updated.set("FULL_REFRESH", Value(options.full_refresh));
+  updated.set("STORE_FAILURES", Value(options.store_failures));
   updated.set("WHICH", Value(options.which));
   env.set_global("flags", updated);
 }

@@ -51,7 +51,8 @@ class WarehouseSession {
 // How `kiln run` was asked to build, as templates see it through flags and should_full_refresh().
 struct ExecutionOptions {
   bool full_refresh = false;
-  std::string which = "run";  // flags.WHICH: "run", "test", ...
+  bool store_failures = false;  // kiln test --store-failures: flags.STORE_FAILURES
+  std::string which = "run";    // flags.WHICH: "run", "test", ...
 };
 
 // What running a node's materialization did.

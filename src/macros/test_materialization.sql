@@ -2,9 +2,9 @@
     wrapper (get_test_sql) counts them with fail_calc and compares the count with warn_if and
     error_if. The runner reads the one row the statement named 'main' returns (failures,
     should_warn, should_error) and turns it into pass, warn or fail by the test's severity.
-    With store_failures the failing rows are kept first as a table (or view, store_failures_as)
-    named after the test in its schema (<target schema>_dbt_test__audit unless configured), and
-    counted from there. A project or package replaces it with its own
+    With store_failures (or `kiln test --store-failures`) the failing rows are kept first as a
+    table (or view, store_failures_as) named after the test in its schema (<target
+    schema>_dbt_test__audit unless configured), and counted from there. A project or package replaces it with its own
     {% materialization test, default %} or {% materialization test, adapter='duckdb' %}. -#}
 
 {% macro should_store_failures() -%}
@@ -15,7 +15,7 @@
   {%- endif -%}
   {%- set configured = config.get('store_failures') -%}
   {%- if configured is none -%}
-    {%- set configured = store_failures_as is not none -%}
+    {%- set configured = store_failures_as is not none or flags.STORE_FAILURES -%}
   {%- endif -%}
   {{ return(configured) }}
 {%- endmacro %}

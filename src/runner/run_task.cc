@@ -231,6 +231,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
   ExecutionOptions execution_options;
   execution_options.full_refresh = options.full_refresh;
   execution_options.which = options.which;
+  execution_options.store_failures = options.store_failures;
 
   std::string default_database = adapter.default_database();
 
@@ -267,6 +268,9 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
         session.rollback();
       }
       task.finish(node, outcome, result);
+      // A test storing its failures records that relation, as dbt does.
+      if (result.relation_name.empty() && !outcome.relations.empty())
+        result.relation_name = adapter.render_relation(outcome.relations.front());
     } catch (const KilnError& error) {
       try {
         session.rollback();

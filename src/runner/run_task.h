@@ -27,6 +27,7 @@ struct RunOptions {
   int threads = 1;
   bool fail_fast = false;
   bool full_refresh = false;
+  bool store_failures = false;  // tests keep their failing rows unless configured otherwise
   bool use_color = false;
   std::string target_name;            // for "Concurrency: 4 threads (target='dev')"
   std::filesystem::path target_dir;   // absolute; target/run/ goes here
