@@ -3,18 +3,10 @@
 #include "cli/selection.h"
 #include "common/file_output.h"
 #include "context/dbt_context.h"
+#include "runner/run_task.h"
 
 namespace kiln {
 namespace {
-
-// Where dbt writes a node's compiled SQL: target/compiled/<package>/<file>, and for a generic
-// test, inside a folder named after its property file.
-std::filesystem::path compiled_path(const std::filesystem::path& target_dir, const Node& node) {
-  std::filesystem::path base =
-      target_dir / "compiled" / node.package_name / node.original_file_path;
-  if (node.test_metadata) return base / node.path;
-  return base;
-}
 
 void print_output(const std::string& text) {
   Event event;
@@ -64,7 +56,7 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
     if (it == project.manifest.nodes.end()) continue;  // sources, unit tests, exposures
     const Node& node = it->second;
     std::string sql = context.compile(node, project.manifest);
-    write_file_if_changed(compiled_path(target_dir, node), sql);
+    write_file_if_changed(node_output_path(target_dir, "compiled", node), sql);
     last_sql = sql;
     last_name = node.name;
     ++compiled;

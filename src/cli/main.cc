@@ -105,6 +105,11 @@ int run(int argc, char** argv) {
   add_selection_flags(*seed, selection);
   seed->add_flag("-f,--full-refresh", run_flags.full_refresh, "Rebuild seed tables from scratch");
   seed->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  CLI::App* test_cmd = app.add_subcommand("test", "Run the selected data tests on the warehouse");
+  add_selection_flags(*test_cmd, selection);
+  test_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  test_cmd->add_flag("--store-failures", run_flags.store_failures,
+                     "Store every test's failing rows (unless its store_failures config is false)");
 
   try {
     app.parse(argc, argv);
@@ -143,6 +148,7 @@ int run(int argc, char** argv) {
         {compile, [&] { return run_compile(invocation, selection, inline_sql); }},
         {run_cmd, [&] { return run_run(invocation, selection, run_flags); }},
         {seed, [&] { return run_seed(invocation, selection, run_flags); }},
+        {test_cmd, [&] { return run_test(invocation, selection, run_flags); }},
     };
     int code = kExitSuccess;
     for (const auto& [command, run] : commands) {

@@ -45,9 +45,9 @@ Data string_list(const std::vector<std::string>& items) {
 
 // run_results.json's `args`, with dbt's key names.
 Data run_args(const Invocation& invocation, const SelectionFlags& flags, const RunFlags& run_flags,
-              int threads) {
+              const std::string& which, int threads) {
   return Data::map(
-      {{"which", Data::string("run")},
+      {{"which", Data::string(which)},
        {"select", string_list(flags.select)},
        {"exclude", string_list(flags.exclude)},
        {"selector", flags.selector.empty() ? Data::null() : Data::string(flags.selector)},
@@ -79,6 +79,15 @@ void collect_hooks(const Project& root, const std::vector<Project>& packages, Ru
 }  // namespace
 
 int run_run(Invocation& invocation, const SelectionFlags& flags, const RunFlags& run_flags) {
+  return run_task_command(invocation, flags, run_flags, {"run", {ResourceType::Model}, nullptr},
+                          [](Adapter& adapter) -> std::unique_ptr<NodeTask> {
+                            return std::make_unique<ModelTask>(adapter.default_database());
+                          });
+}
+
+int run_task_command(Invocation& invocation, const SelectionFlags& flags, const RunFlags& run_flags,
+                     const TaskCommand& command,
+                     const std::function<std::unique_ptr<NodeTask>(Adapter&)>& make_task) {
   auto invocation_started = std::chrono::system_clock::now();
   ParsedProject project = parse_and_check(invocation);
   std::filesystem::path target_dir = invocation.target_dir();
@@ -91,9 +100,10 @@ int run_run(Invocation& invocation, const SelectionFlags& flags, const RunFlags&
   metadata.dbt_version = project.manifest.metadata.dbt_version;
   metadata.invocation_id = invocation.invocation_id();
   metadata.invocation_started_at = invocation_started;
-  metadata.args = run_args(invocation, flags, run_flags, threads);
+  metadata.args = run_args(invocation, flags, run_flags, command.which, threads);
 
-  std::set<std::string> selected = select_from(project, flags, {ResourceType::Model});
+  std::set<std::string> selected = select_from(project, flags, command.types);
+  if (command.filter) command.filter(project.manifest, selected);
   if (selected.empty()) {
     events().warn("Z080",
                   "Nothing to do. Try checking your model configs and model specification args");
@@ -110,9 +120,11 @@ int run_run(Invocation& invocation, const SelectionFlags& flags, const RunFlags&
     contexts.push_back(clones.back().get());
   }
   RunOptions options;
+  options.which = command.which;
   options.threads = threads;
   options.fail_fast = run_flags.fail_fast;
   options.full_refresh = run_flags.full_refresh;
+  options.store_failures = run_flags.store_failures;
   options.use_color = invocation.use_color();
   options.target_name = target.name;
   options.target_dir = target_dir;
@@ -120,8 +132,9 @@ int run_run(Invocation& invocation, const SelectionFlags& flags, const RunFlags&
   options.cancel = &interrupted;
   collect_hooks(invocation.load_project(), project.session.packages, options);
   InterruptScope interrupt_scope;
-  RunSummary summary = run_models(project.manifest, project.dag, selected, contexts,
-                                  *project.session.adapter, options);
+  std::unique_ptr<NodeTask> task = make_task(*project.session.adapter);
+  RunSummary summary = run_nodes(project.manifest, project.dag, selected, contexts,
+                                 *project.session.adapter, options, *task);
   write_run_results(target_dir / "run_results.json", summary.results, summary.elapsed_seconds,
                     metadata);
   // 130: a shell's code for a process ended by SIGINT, as dbt exits after Ctrl-C.

@@ -617,7 +617,9 @@ bool should_full_refresh() {
 void store(ExecutionFrame& f, const std::string& name, const QueryResult& result, bool fetched) {
   if (name.empty()) return;
   f.results.set(name, result_value(result, fetched));
-  if (name == "main") f.outcome->main_response = result.response;
+  if (name != "main") return;
+  f.outcome->main_response = result.response;
+  if (fetched) f.outcome->main_table = result.table;
 }
 
 Value run_statement(CallArgs& args, Runtime& rt) {
@@ -729,6 +731,7 @@ void apply_execution_flags(jinja::Environment& env, const ExecutionOptions& opti
   const Value* flags = env.find_global(jinja::intern("flags"));
   Value updated = flags && flags->is_dict() ? *flags : Value::dict();
   updated.set("FULL_REFRESH", Value(options.full_refresh));
+  updated.set("STORE_FAILURES", Value(options.store_failures));
   updated.set("WHICH", Value(options.which));
   env.set_global("flags", updated);
 }

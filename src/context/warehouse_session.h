@@ -51,13 +51,15 @@ class WarehouseSession {
 // How `kiln run` was asked to build, as templates see it through flags and should_full_refresh().
 struct ExecutionOptions {
   bool full_refresh = false;
-  std::string which = "run";  // flags.WHICH
+  bool store_failures = false;  // kiln test --store-failures: flags.STORE_FAILURES
+  std::string which = "run";    // flags.WHICH: "run", "test", ...
 };
 
 // What running a node's materialization did.
 struct ExecutionOutcome {
   std::vector<RelationRef> relations;  // what the materialization returned as {'relations': [...]}
   std::optional<AdapterResponse> main_response;  // of the statement named 'main'
+  std::optional<ResultTable> main_table;         // its rows, when it fetched them (a test's counts)
   std::string compiled_code;
   // When compiling ended and the materialization started, for run_results.json's timing.
   std::chrono::system_clock::time_point compiled_at;

@@ -11,7 +11,9 @@
 {%- endmacro %}
 
 {% test not_null(model, column_name) %}
-select {{ column_name }}
+{#- As dbt's: stored failures keep the whole failing rows. -#}
+{%- set column_list = '*' if should_store_failures() else column_name %}
+select {{ column_list }}
 from {{ model }}
 where {{ column_name }} is null
 {% endtest %}

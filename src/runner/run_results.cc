@@ -16,6 +16,12 @@ std::string_view node_status_name(NodeStatus status) {
       return "error";
     case NodeStatus::Skipped:
       return "skipped";
+    case NodeStatus::Pass:
+      return "pass";
+    case NodeStatus::Warn:
+      return "warn";
+    case NodeStatus::Fail:
+      return "fail";
   }
   return "error";
 }
@@ -57,7 +63,11 @@ std::string run_results_json(const std::vector<NodeResult>& results, double elap
     }
     w.end_object();
     w.nullable_field("message", result.message);
-    w.null_field("failures");
+    if (result.failures) {
+      w.field("failures", *result.failures);
+    } else {
+      w.null_field("failures");
+    }
     w.field("unique_id", result.unique_id);
     w.field("compiled", result.compiled_code.has_value());
     if (result.compiled_code) {

@@ -11,8 +11,9 @@
 
 namespace kiln {
 
-// dbt's per-node statuses in run_results.json.
-enum class NodeStatus { Success, Error, Skipped };
+// dbt's per-node statuses in run_results.json: models succeed or error; tests pass, warn, fail
+// (rows broke the rule) or error (the test itself could not run).
+enum class NodeStatus { Success, Error, Skipped, Pass, Warn, Fail };
 std::string_view node_status_name(NodeStatus status);
 
 struct TimingEntry {
@@ -32,6 +33,7 @@ struct NodeResult {
   std::optional<AdapterResponse> adapter_response;
   std::optional<std::string> compiled_code;  // set once the node compiled
   std::string relation_name;
+  std::optional<int64_t> failures;  // a test's failing rows (fail_calc)
 };
 
 struct RunResultsMetadata {

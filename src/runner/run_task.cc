@@ -84,6 +84,7 @@ struct RunState {
   std::vector<NodeResult> results;
   // For the error summary: unique id -> (heading, details, run file shown to the user).
   std::map<std::string, std::vector<std::string>> failures;
+  std::map<std::string, std::vector<std::string>> warnings;  // tests that warned, alike
 };
 
 std::string run_file_text(const std::vector<std::string>& statements) {
@@ -111,12 +112,12 @@ std::vector<std::string> indented_lines(const std::string& text) {
 
 // As dbt does before a run: the schemas the selected models build into exist, listed once per
 // database and created when missing, so no materialization has to care.
-void create_missing_schemas(const Manifest& manifest, const std::set<std::string>& models,
-                            Connection& connection, const Adapter& adapter) {
+void create_missing_schemas(const Manifest& manifest, const std::set<std::string>& nodes,
+                            Connection& connection, const Adapter& adapter, const NodeTask& task) {
   std::map<std::string, std::set<std::string>> wanted;  // database -> schemas
-  for (const std::string& id : models) {
+  for (const std::string& id : nodes) {
     const Node& node = manifest.nodes.at(id);
-    if (materialized_of(node) == "ephemeral" || node.schema.empty()) continue;
+    if (!task.builds_relation(node) || node.schema.empty()) continue;
     wanted[node.database.empty() ? adapter.default_database() : node.database].insert(node.schema);
   }
   for (const auto& [database, schemas] : wanted) {
@@ -131,28 +132,89 @@ void create_missing_schemas(const Manifest& manifest, const std::set<std::string
   }
 }
 
+std::string plural(size_t count, const std::string& word) {
+  return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
+}
+
 }  // namespace
+
+std::filesystem::path node_output_path(const std::filesystem::path& target_dir,
+                                       const std::string& folder, const Node& node) {
+  std::filesystem::path base = target_dir / folder / node.package_name / node.original_file_path;
+  if (node.test_metadata) return base / node.path;
+  return base;
+}
+
+bool ModelTask::runs(const Node& node) const {
+  return node.resource_type == ResourceType::Model;
+}
+
+bool ModelTask::hidden(const Node& node) const {
+  return materialized_of(node) == "ephemeral";
+}
+
+bool ModelTask::builds_relation(const Node& node) const {
+  return !hidden(node);
+}
+
+std::string ModelTask::kind(const Node& node) const {
+  return materialized_of(node) + " model";
+}
+
+std::string ModelTask::describe(const Node& node) const {
+  std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+  if (!node.database.empty() && node.database != default_database_)
+    relation = node.database + "." + relation;
+  return node.language + " " + materialized_of(node) + " model " + relation;
+}
+
+std::string ModelTask::start_text(const Node& node) const {
+  return "START " + describe(node);
+}
+
+std::string ModelTask::skip_text(const Node& node) const {
+  return "SKIP relation " + node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+}
+
+void ModelTask::finish(const Node&, const ExecutionOutcome& outcome, NodeResult& result) const {
+  result.status = NodeStatus::Success;
+  result.adapter_response = outcome.main_response.value_or(AdapterResponse{"OK", "", -1});
+  result.message = result.adapter_response->message;
+}
+
+ResultLine ModelTask::result_line(const Node& node, const NodeResult& result) const {
+  if (result.status == NodeStatus::Success)
+    return {"OK created " + describe(node), "OK", kGreen, Level::Info};
+  return {"ERROR creating " + describe(node), "ERROR", kRed, Level::Error};
+}
 
 RunSummary run_models(const Manifest& manifest, const Dag& dag,
                       const std::set<std::string>& selected,
                       const std::vector<DbtContext*>& contexts, Adapter& adapter,
                       const RunOptions& options) {
+  return run_nodes(manifest, dag, selected, contexts, adapter, options,
+                   ModelTask(adapter.default_database()));
+}
+
+RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
+                     const std::set<std::string>& selected,
+                     const std::vector<DbtContext*>& contexts, Adapter& adapter,
+                     const RunOptions& options, const NodeTask& task) {
   auto run_start = std::chrono::steady_clock::now();
   RunReporter reporter(options.use_color);
 
-  std::set<std::string> models;
+  std::set<std::string> models;  // the nodes the task runs
   for (const std::string& id : selected) {
     auto it = manifest.nodes.find(id);
-    if (it != manifest.nodes.end() && it->second.resource_type == ResourceType::Model)
-      models.insert(id);
+    if (it != manifest.nodes.end() && task.runs(it->second)) models.insert(id);
   }
   size_t total = 0;
-  std::map<std::string, size_t> by_materialization;
+  std::map<std::string, size_t> by_kind;
   for (const std::string& id : models) {
-    std::string materialized = materialized_of(manifest.nodes.at(id));
-    if (materialized == "ephemeral") continue;
+    const Node& node = manifest.nodes.at(id);
+    if (task.hidden(node)) continue;
     ++total;
-    ++by_materialization[materialized];
+    ++by_kind[task.kind(node)];
   }
 
   int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(contexts.size())));
@@ -164,32 +226,25 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
   std::vector<std::unique_ptr<Connection>> connections;
   for (int i = 0; i < threads; ++i) connections.push_back(adapter.open_connection());
   RelationCache cache;
-  create_missing_schemas(manifest, models, *connections.front(), adapter);
+  create_missing_schemas(manifest, models, *connections.front(), adapter, task);
   RunState state;
   ExecutionOptions execution_options;
   execution_options.full_refresh = options.full_refresh;
+  execution_options.which = options.which;
+  execution_options.store_failures = options.store_failures;
 
   std::string default_database = adapter.default_database();
-  auto describe = [&](const Node& node) {
-    std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
-    if (!node.database.empty() && node.database != default_database)
-      relation = node.database + "." + relation;
-    return node.language + " " + materialized_of(node) + " model " + relation;
-  };
-  auto skip_line = [&](const Node& node) {
-    return node.schema + "." + (node.alias.empty() ? node.name : node.alias);
-  };
 
   SchedulerCallbacks callbacks;
   callbacks.execute = [&](const std::string& id, int worker) -> bool {
     const Node& node = manifest.nodes.at(id);
-    if (materialized_of(node) == "ephemeral") return true;  // compiled into its children
+    if (task.hidden(node)) return true;  // compiled into its children
     size_t index;
     {
       std::lock_guard lock(state.mutex);
       index = ++state.started;
     }
-    reporter.line("Q011", Level::Info, node_line(index, total, "START " + describe(node), "RUN"),
+    reporter.line("Q011", Level::Info, node_line(index, total, task.start_text(node), "RUN"),
                   {{"unique_id", id}, {"node_status", "started"}});
     auto started = std::chrono::steady_clock::now();
     auto started_wall = std::chrono::system_clock::now();
@@ -212,9 +267,10 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
                                   "{{ adapter.commit() }})");
         session.rollback();
       }
-      result.status = NodeStatus::Success;
-      result.adapter_response = outcome.main_response.value_or(AdapterResponse{"OK", "", -1});
-      result.message = result.adapter_response->message;
+      task.finish(node, outcome, result);
+      // A test storing its failures records that relation, as dbt does.
+      if (result.relation_name.empty() && !outcome.relations.empty())
+        result.relation_name = adapter.render_relation(outcome.relations.front());
     } catch (const KilnError& error) {
       try {
         session.rollback();
@@ -226,7 +282,7 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
       result.status = NodeStatus::Error;
       bool database_error = !session.last_database_error().empty();
       error_heading = std::string(database_error ? "Database Error" : "Compilation Error") +
-                      " in model " + node.name + " (" + node.original_file_path + ")";
+                      " in " + task.noun() + " " + node.name + " (" + node.original_file_path + ")";
       error_details = database_error ? session.last_database_error() : error.render();
       result.message = error_heading + "\n  " + join(split(error_details, '\n'), "\n  ");
     }
@@ -238,25 +294,23 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
       result.timing.push_back({"compile", started_wall, outcome.compiled_at});
       result.timing.push_back({"execute", outcome.compiled_at, finished_wall});
     }
-    std::filesystem::path run_file =
-        options.target_dir / "run" / node.package_name / node.original_file_path;
+    std::filesystem::path run_file = node_output_path(options.target_dir, "run", node);
     std::vector<std::string> statements = session.take_statements();
     if (!statements.empty()) write_text(run_file, run_file_text(statements));
+    // As dbt does, the compiled SQL also goes to target/compiled/ (a test's summary points there).
+    std::filesystem::path compiled_file = node_output_path(options.target_dir, "compiled", node);
+    if (!outcome.compiled_code.empty()) write_text(compiled_file, outcome.compiled_code);
 
     std::string time = " in " + seconds_text(result.execution_time) + "s";
     std::vector<std::pair<std::string, std::string>> fields = {
         {"unique_id", id},
         {"node_status", std::string(node_status_name(result.status))},
         {"execution_time", seconds_text(result.execution_time)}};
-    if (result.status == NodeStatus::Success) {
-      reporter.line("Q012", Level::Info,
-                    node_line(index, total, "OK created " + describe(node), "OK" + time),
-                    std::move(fields), "OK", kGreen);
-    } else {
-      reporter.line("Q012", Level::Error,
-                    node_line(index, total, "ERROR creating " + describe(node), "ERROR" + time),
-                    std::move(fields), "ERROR", kRed);
-    }
+    if (result.failures) fields.push_back({"failures", std::to_string(*result.failures)});
+    ResultLine shown = task.result_line(node, result);
+    reporter.line("Q012", shown.level,
+                  node_line(index, total, shown.text, shown.status_word + time), std::move(fields),
+                  shown.status_word, shown.color);
     std::lock_guard lock(state.mutex);
     if (result.status == NodeStatus::Error) {
       std::vector<std::string> lines = {"  " + error_heading};
@@ -266,18 +320,21 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
                         run_file.lexically_relative(options.project_dir).string());
       }
       state.failures[id] = std::move(lines);
+    } else if (auto lines = task.summary_lines(
+                   node, result, compiled_file.lexically_relative(options.project_dir).string());
+               !lines.empty()) {
+      (result.status == NodeStatus::Warn ? state.warnings : state.failures)[id] = std::move(lines);
     }
-    bool succeeded = result.status == NodeStatus::Success;
+    bool succeeded = result.status != NodeStatus::Error && result.status != NodeStatus::Fail;
     state.results.push_back(std::move(result));
     return succeeded;
   };
   callbacks.skipped = [&](const std::string& id, const std::string&) {
     const Node& node = manifest.nodes.at(id);
-    if (materialized_of(node) == "ephemeral") return;
+    if (task.hidden(node)) return;
     std::lock_guard lock(state.mutex);
     size_t index = ++state.started;
-    reporter.line("Q034", Level::Info,
-                  node_line(index, total, "SKIP relation " + skip_line(node), "SKIP"),
+    reporter.line("Q034", Level::Info, node_line(index, total, task.skip_text(node), "SKIP"),
                   {{"unique_id", id}, {"node_status", "skipped"}}, "SKIP", kYellow);
     NodeResult result;
     result.unique_id = id;
@@ -299,8 +356,7 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
     for (const std::string& id : models) {
       const Node& node = manifest.nodes.at(id);
       std::string database = node.database.empty() ? default_database : node.database;
-      if (materialized_of(node) == "ephemeral" || !seen.insert({database, node.schema}).second)
-        continue;
+      if (!task.builds_relation(node) || !seen.insert({database, node.schema}).second) continue;
       schema_list.push_back(Data::string(node.schema));
       pairs.push_back(Data::list({Data::string(database), Data::string(node.schema)}));
     }
@@ -453,7 +509,7 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
              {"execution_time", Data::floating(result.execution_time)},
              {"thread_id", Data::string(result.thread_id)},
              {"adapter_response", response},
-             {"failures", Data::null()}}));
+             {"failures", result.failures ? Data::integer(*result.failures) : Data::null()}}));
       }
     }
     run_hooks("on-run-end", options.on_run_end,
@@ -467,18 +523,28 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
   summary.results = std::move(state.results);
   summary.elapsed_seconds = seconds_between(run_start, std::chrono::steady_clock::now());
   for (const NodeResult& result : summary.results) {
-    if (result.status == NodeStatus::Success) ++summary.passed;
-    if (result.status == NodeStatus::Error) ++summary.errored;
-    if (result.status == NodeStatus::Skipped) ++summary.skipped;
+    switch (result.status) {
+      case NodeStatus::Success:
+      case NodeStatus::Pass:
+        ++summary.passed;
+        break;
+      case NodeStatus::Warn:
+        ++summary.warned;
+        break;
+      case NodeStatus::Error:
+      case NodeStatus::Fail:
+        ++summary.errored;
+        break;
+      case NodeStatus::Skipped:
+        ++summary.skipped;
+        break;
+    }
   }
 
   std::vector<std::string> counts;
   if (size_t hooks = options.on_run_start.size() + options.on_run_end.size(); hooks > 0)
     counts.push_back(std::to_string(hooks) + (hooks == 1 ? " project hook" : " project hooks"));
-  for (const auto& [materialized, count] : by_materialization) {
-    counts.push_back(std::to_string(count) + " " + materialized +
-                     (count == 1 ? " model" : " models"));
-  }
+  for (const auto& [kind, count] : by_kind) counts.push_back(plural(count, kind));
   auto elapsed = summary.elapsed_seconds;
   int hours = static_cast<int>(elapsed / 3600);
   int minutes = static_cast<int>((elapsed - hours * 3600) / 60);
@@ -489,19 +555,27 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
                              " minutes and " + seconds_text(seconds) + " seconds (" +
                              seconds_text(elapsed) + "s).");
   reporter.plain("Q026", "");
-  if (summary.errored == 0) {
+  if (summary.errored == 0 && summary.warned == 0) {
     reporter.plain("Z030", "Completed successfully", kGreen);
   } else {
-    reporter.plain("Z030",
-                   "Completed with " + std::to_string(summary.errored) +
-                       (summary.errored == 1 ? " error" : " errors") +
-                       ", 0 partial successes, and 0 warnings:",
-                   kRed);
-    for (const auto& [id, lines] : state.failures) {
+    if (summary.errored > 0) {
+      reporter.plain("Z030",
+                     "Completed with " + plural(summary.errored, "error") +
+                         ", 0 partial successes, and " + plural(summary.warned, "warning") + ":",
+                     kRed);
+    } else {
+      reporter.plain("Z030", "Completed with " + plural(summary.warned, "warning") + ":", kYellow);
+    }
+    // Errors first, then warnings, as dbt lists them.
+    std::vector<std::pair<Level, const std::vector<std::string>*>> listed;
+    for (const auto& [id, lines] : state.failures) listed.push_back({Level::Error, &lines});
+    for (const auto& [id, lines] : state.warnings) listed.push_back({Level::Warn, &lines});
+    for (const auto& [level, lines_of_node] : listed) {
+      const std::vector<std::string>& lines = *lines_of_node;
       reporter.plain("Q026", "");
       for (const std::string& line : lines) {
         Event event;
-        event.level = Level::Error;
+        event.level = level;
         event.code = "Z029";
         event.message = line;
         events().emit(std::move(event));
@@ -514,7 +588,8 @@ RunSummary run_models(const Manifest& manifest, const Dag& dag,
   }
   reporter.plain("Q026", "");
   reporter.plain("Z023", "Done. PASS=" + std::to_string(summary.passed) +
-                             " WARN=0 ERROR=" + std::to_string(summary.errored) +
+                             " WARN=" + std::to_string(summary.warned) +
+                             " ERROR=" + std::to_string(summary.errored) +
                              " SKIP=" + std::to_string(summary.skipped) +
                              " TOTAL=" + std::to_string(summary.results.size()));
   return summary;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "adapters/adapter.h"
+#include "common/events.h"
 #include "context/dbt_context.h"
 #include "graph/dag.h"
 #include "manifest/manifest.h"
@@ -22,9 +23,11 @@ struct RunHook {
 };
 
 struct RunOptions {
+  std::string which = "run";  // the command, as templates see it in flags.WHICH
   int threads = 1;
   bool fail_fast = false;
   bool full_refresh = false;
+  bool store_failures = false;  // tests keep their failing rows unless configured otherwise
   bool use_color = false;
   std::string target_name;            // for "Concurrency: 4 threads (target='dev')"
   std::filesystem::path target_dir;   // absolute; target/run/ goes here
@@ -38,16 +41,85 @@ struct RunOptions {
 struct RunSummary {
   std::vector<NodeResult> results;  // in the order nodes finished
   double elapsed_seconds = 0;
-  size_t passed = 0, errored = 0, skipped = 0;
+  size_t passed = 0, warned = 0, errored = 0, skipped = 0;  // errored counts failed tests too
   bool cancelled = false;  // Ctrl-C (RunOptions::cancel) stopped the run
   bool failed() const { return errored > 0; }
 };
 
-// `kiln run`: builds the selected models in DAG order on `options.threads` workers, each with
-// its own connection and Jinja context (contexts[i] serves worker i + 1; contexts[0] is the one
+// A node's console line once it finished: "OK created sql view model main.x" with [OK in 0.1s].
+struct ResultLine {
+  std::string text;         // after "3 of 12 "
+  std::string status_word;  // "OK", "FAIL 3", ...; " in 0.05s" is added
+  std::string_view color;
+  Level level = Level::Info;
+};
+
+// What one kind of task does with the nodes it runs and how it shows them: `kiln run` builds
+// models (ModelTask below), `kiln test` runs data tests (runner/test_task.h). The scheduling,
+// connections, hooks, console lines, summary and results are run_nodes()'s, the same for all.
+class NodeTask {
+ public:
+  virtual ~NodeTask() = default;
+  // Whether the task runs this selected node (kiln run: models).
+  virtual bool runs(const Node& node) const = 0;
+  // Run (or compiled into others) but neither counted, printed nor recorded: ephemeral models.
+  virtual bool hidden(const Node&) const { return false; }
+  // Whether the node builds into its schema, which then exists before the run starts.
+  virtual bool builds_relation(const Node&) const { return false; }
+  // For "Finished running 2 view models, 1 data test": "view model", "data test".
+  virtual std::string kind(const Node& node) const = 0;
+  // For "Database Error in model x (models/x.sql)": "model", "test".
+  virtual std::string noun() const = 0;
+  virtual std::string start_text(const Node& node) const = 0;  // "START sql view model main.x"
+  virtual std::string skip_text(const Node& node) const = 0;   // "SKIP relation main.x"
+  // After the node's materialization ran without error: its status, message and failures.
+  virtual void finish(const Node& node, const ExecutionOutcome& outcome,
+                      NodeResult& result) const = 0;
+  virtual ResultLine result_line(const Node& node, const NodeResult& result) const = 0;
+  // For a failed test or a warning: the lines of the end-of-run summary (compiled code path
+  // given), empty for a task whose nodes only error.
+  virtual std::vector<std::string> summary_lines(const Node&, const NodeResult&,
+                                                 const std::string& /*code_path*/) const {
+    return {};
+  }
+};
+
+// `kiln run`'s task: models, each built by its materialization.
+class ModelTask : public NodeTask {
+ public:
+  explicit ModelTask(std::string default_database)
+      : default_database_(std::move(default_database)) {}
+  bool runs(const Node& node) const override;
+  bool hidden(const Node& node) const override;
+  bool builds_relation(const Node& node) const override;
+  std::string kind(const Node& node) const override;
+  std::string noun() const override { return "model"; }
+  std::string start_text(const Node& node) const override;
+  std::string skip_text(const Node& node) const override;
+  void finish(const Node& node, const ExecutionOutcome& outcome, NodeResult& result) const override;
+  ResultLine result_line(const Node& node, const NodeResult& result) const override;
+
+ private:
+  std::string describe(const Node& node) const;
+  std::string default_database_;
+};
+
+// Where a node's files go under target/<folder>/: <package>/<file>, and for a generic test,
+// inside a folder named after its property file (<package>/models/schema.yml/<test>.sql).
+std::filesystem::path node_output_path(const std::filesystem::path& target_dir,
+                                       const std::string& folder, const Node& node);
+
+// Runs `task`'s nodes among `selected` in DAG order on `options.threads` workers, each with its
+// own connection and Jinja context (contexts[i] serves worker i + 1; contexts[0] is the one
 // parsing used, the rest are its clones). Prints dbt's node lines and summary as events, writes
-// target/run/<package>/<path> for every built node. A failing node's descendants are skipped;
-// ephemeral models are not run, only compiled into their children.
+// target/run/<package>/<path> for every node that sent statements. A failing node's descendants
+// are skipped; hidden nodes (ephemeral models) are not run, only compiled into their children.
+RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
+                     const std::set<std::string>& selected,
+                     const std::vector<DbtContext*>& contexts, Adapter& adapter,
+                     const RunOptions& options, const NodeTask& task);
+
+// `kiln run`: run_nodes() with a ModelTask.
 RunSummary run_models(const Manifest& manifest, const Dag& dag,
                       const std::set<std::string>& selected,
                       const std::vector<DbtContext*>& contexts, Adapter& adapter,

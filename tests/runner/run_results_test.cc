@@ -51,5 +51,27 @@ TEST(RunResultsTest, WritesDbtV6Shape) {
   EXPECT_TRUE(second["adapter_response"].empty());
 }
 
+TEST(RunResultsTest, TestsRecordTheirStatusAndFailures) {
+  NodeResult failed;
+  failed.unique_id = "test.shop.unique_orders_order_id.1a2b3c";
+  failed.status = NodeStatus::Fail;
+  failed.failures = 3;
+  failed.message = "Got 3 results, configured to fail if != 0";
+  NodeResult warned;
+  warned.status = NodeStatus::Warn;
+  warned.failures = 1;
+  NodeResult passed;
+  passed.status = NodeStatus::Pass;
+  passed.failures = 0;
+  auto json = nlohmann::json::parse(run_results_json({failed, warned, passed}, 0.1, {}));
+  EXPECT_EQ(json["results"][0]["status"], "fail");
+  EXPECT_EQ(json["results"][0]["failures"], 3);
+  EXPECT_EQ(json["results"][0]["message"], "Got 3 results, configured to fail if != 0");
+  EXPECT_EQ(json["results"][1]["status"], "warn");
+  EXPECT_EQ(json["results"][1]["failures"], 1);
+  EXPECT_EQ(json["results"][2]["status"], "pass");
+  EXPECT_EQ(json["results"][2]["failures"], 0);
+}
+
 }  // namespace
 }  // namespace kiln
