@@ -111,14 +111,7 @@ int run_task_command(Invocation& invocation, const SelectionFlags& flags, const 
     return kExitSuccess;
   }
 
-  // jinja::Environment is not thread-safe: worker 1 uses the context parsing built (its templates
-  // are compiled already), the others clones of it.
-  std::vector<std::unique_ptr<DbtContext>> clones;
-  std::vector<DbtContext*> contexts = {project.session.context.get()};
-  for (int worker = 2; worker <= threads; ++worker) {
-    clones.push_back(project.session.context->clone());
-    contexts.push_back(clones.back().get());
-  }
+  WorkerContexts workers(*project.session.context, threads);
   RunOptions options;
   options.which = command.which;
   options.threads = threads;
@@ -133,13 +126,20 @@ int run_task_command(Invocation& invocation, const SelectionFlags& flags, const 
   collect_hooks(invocation.load_project(), project.session.packages, options);
   InterruptScope interrupt_scope;
   std::unique_ptr<NodeTask> task = make_task(*project.session.adapter);
-  RunSummary summary = run_nodes(project.manifest, project.dag, selected, contexts,
+  RunSummary summary = run_nodes(project.manifest, project.dag, selected, workers.contexts(),
                                  *project.session.adapter, options, *task);
   write_run_results(target_dir / "run_results.json", summary.results, summary.elapsed_seconds,
                     metadata);
   // 130: a shell's code for a process ended by SIGINT, as dbt exits after Ctrl-C.
   if (summary.cancelled) return 130;
   return summary.failed() ? kExitFailure : kExitSuccess;
+}
+
+WorkerContexts::WorkerContexts(DbtContext& parsed, int threads) : contexts_{&parsed} {
+  for (int worker = 2; worker <= threads; ++worker) {
+    clones_.push_back(parsed.clone());
+    contexts_.push_back(clones_.back().get());
+  }
 }
 
 }  // namespace kiln

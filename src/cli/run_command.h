@@ -26,6 +26,18 @@ int run_run(Invocation& invocation, const SelectionFlags& flags, const RunFlags&
 // when a test failed or errored; warnings alone exit 0.
 int run_test(Invocation& invocation, const SelectionFlags& flags, const RunFlags& run_flags);
 
+// One template context per worker thread: jinja::Environment is not thread-safe. Worker 1 uses
+// the context parsing built (its templates are compiled already), the others clones of it.
+class WorkerContexts {
+ public:
+  WorkerContexts(DbtContext& parsed, int threads);
+  const std::vector<DbtContext*>& contexts() const { return contexts_; }
+
+ private:
+  std::vector<std::unique_ptr<DbtContext>> clones_;
+  std::vector<DbtContext*> contexts_;
+};
+
 // What distinguishes the commands that run nodes on the warehouse (run, test, ...).
 struct TaskCommand {
   std::string which;                // "run", "test": flags.WHICH and run_results.json's args

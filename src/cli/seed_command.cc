@@ -7,6 +7,7 @@
 
 #include "adapters/adapter.h"
 #include "cli/commands.h"
+#include "cli/run_command.h"
 #include "context/dbt_context.h"
 #include "manifest/manifest_json.h"
 #include "runner/seed_task.h"
@@ -61,12 +62,7 @@ int run_seed(Invocation& invocation, const SelectionFlags& flags, const RunFlags
     return kExitSuccess;
   }
 
-  std::vector<std::unique_ptr<DbtContext>> clones;
-  std::vector<DbtContext*> contexts = {project.session.context.get()};
-  for (int worker = 2; worker <= threads; ++worker) {
-    clones.push_back(project.session.context->clone());
-    contexts.push_back(clones.back().get());
-  }
+  WorkerContexts workers(*project.session.context, threads);
   SeedOptions options;
   options.run.threads = threads;
   options.run.fail_fast = run_flags.fail_fast;
@@ -85,7 +81,8 @@ int run_seed(Invocation& invocation, const SelectionFlags& flags, const RunFlags
   auto previous = std::signal(SIGINT, on_seed_interrupt);
   RunSummary summary;
   try {
-    summary = seed_nodes(project.manifest, selected, contexts, *project.session.adapter, options);
+    summary = seed_nodes(project.manifest, selected, workers.contexts(), *project.session.adapter,
+                         options);
   } catch (...) {
     std::signal(SIGINT, previous);
     throw;

@@ -9,36 +9,20 @@
 #include "common/events.h"
 #include "common/strings.h"
 #include "runner/connection_session.h"
+#include "runner/node_lines.h"
 #include "scheduler/scheduler.h"
 
 namespace kiln {
 namespace {
-
-// dbt pads node lines with dots to this width before the [STATUS] column.
-constexpr size_t kLineWidth = 80;
 
 std::string materialized_of(const Node& node) {
   const Data* value = node.config.find("materialized");
   return value && value->is_string() ? value->as_string() : "view";
 }
 
-std::string seconds_text(double seconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.2f", seconds);
-  return buffer;
-}
-
 double seconds_between(std::chrono::steady_clock::time_point from,
                        std::chrono::steady_clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
-}
-
-// "3 of 12 START sql table model main.orders .......... [RUN]", dbt's layout.
-std::string node_line(size_t index, size_t total, const std::string& message,
-                      const std::string& status) {
-  std::string prefix = std::to_string(index) + " of " + std::to_string(total) + " " + message + " ";
-  if (prefix.size() < kLineWidth) prefix += std::string(kLineWidth - prefix.size(), '.');
-  return prefix + " [" + status + "]";
 }
 
 class RunReporter {

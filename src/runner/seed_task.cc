@@ -9,27 +9,12 @@
 #include "common/events.h"
 #include "common/strings.h"
 #include "runner/connection_session.h"
+#include "runner/node_lines.h"
 #include "scheduler/scheduler.h"
 #include "seeds/seed_file.h"
 
 namespace kiln {
 namespace {
-
-// dbt pads node lines with dots to this width before the [STATUS] column (as run_task.cc).
-constexpr size_t kLineWidth = 80;
-
-std::string seconds_text(double seconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.2f", seconds);
-  return buffer;
-}
-
-std::string node_line(size_t index, size_t total, const std::string& message,
-                      const std::string& status) {
-  std::string prefix = std::to_string(index) + " of " + std::to_string(total) + " " + message + " ";
-  if (prefix.size() < kLineWidth) prefix += std::string(kLineWidth - prefix.size(), '.');
-  return prefix + " [" + status + "]";
-}
 
 void emit(const std::string& code, Level level, const std::string& text, bool use_color,
           std::string_view color = {}, const std::string& status_word = {},
