@@ -10,8 +10,8 @@
 #endif
 
 #include "cli/commands.h"
+#include "cli/operation_commands.h"
 #include "cli/run_command.h"
-#include "cli/seed_command.h"
 #include "cli/selection.h"
 
 namespace kiln {
@@ -101,6 +101,23 @@ int run(int argc, char** argv) {
   run_cmd->add_flag("-f,--full-refresh", run_flags.full_refresh,
                     "Rebuild incremental models from scratch");
   run_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  auto add_deploy_flags = [&](CLI::App& command) {
+    command.add_flag("--empty", run_flags.empty,
+                     "Build with refs and sources read as zero rows (a cheap dry run)");
+    command.add_flag("--defer", run_flags.defer,
+                     "Refs to nodes not built here use --state's relations when missing");
+    command.add_flag("--favor-state", run_flags.favor_state,
+                     "With --defer: use --state's relations even when the target has them");
+  };
+  auto add_event_time_flags = [&](CLI::App& command) {
+    command.add_option(
+        "--event-time-start", run_flags.event_time_start,
+        "Microbatch models build batches from this UTC time (with --event-time-end)");
+    command.add_option("--event-time-end", run_flags.event_time_end,
+                       "... up to this UTC time, exclusive");
+  };
+  add_event_time_flags(*run_cmd);
+  add_deploy_flags(*run_cmd);
   CLI::App* seed = app.add_subcommand("seed", "Load the selected seeds' CSV files into tables");
   add_selection_flags(*seed, selection);
   seed->add_flag("-f,--full-refresh", run_flags.full_refresh, "Rebuild seed tables from scratch");
@@ -108,8 +125,35 @@ int run(int argc, char** argv) {
   CLI::App* test_cmd = app.add_subcommand("test", "Run the selected data tests on the warehouse");
   add_selection_flags(*test_cmd, selection);
   test_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  add_deploy_flags(*test_cmd);
   test_cmd->add_flag("--store-failures", run_flags.store_failures,
                      "Store every test's failing rows (unless its store_failures config is false)");
+  CLI::App* snapshot = app.add_subcommand("snapshot", "Record changes of the selected snapshots");
+  add_selection_flags(*snapshot, selection);
+  snapshot->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  CLI::App* build =
+      app.add_subcommand("build", "Seed, run, snapshot and test the selected nodes in DAG order");
+  add_selection_flags(*build, selection);
+  build->add_flag("-f,--full-refresh", run_flags.full_refresh,
+                  "Rebuild incremental models from scratch");
+  build->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
+  build->add_flag("--store-failures", run_flags.store_failures,
+                  "Store every test's failing rows (unless its store_failures config is false)");
+  add_deploy_flags(*build);
+  add_event_time_flags(*build);
+  CLI::App* retry = app.add_subcommand(
+      "retry", "Re-run what errored or was skipped in the last run_results.json");
+  CLI::App* show_cmd = app.add_subcommand("show", "Preview the rows of a node or an inline query");
+  add_selection_flags(*show_cmd, selection);
+  ShowFlags show_flags;
+  show_cmd->add_option("--inline", show_flags.inline_sql, "SQL to preview instead of nodes");
+  show_cmd->add_option("--limit", show_flags.limit, "Rows to show (-1: all)")
+      ->capture_default_str();
+  show_cmd->add_option("--output,-o", show_flags.output, "text or json")->capture_default_str();
+  CLI::App* operation = app.add_subcommand("run-operation", "Run a macro on the warehouse");
+  std::string macro_name, macro_args;
+  operation->add_option("macro", macro_name, "MACRO or PACKAGE.MACRO")->required();
+  operation->add_option("--args", macro_args, "The macro's arguments as a YAML or JSON mapping");
 
   try {
     app.parse(argc, argv);
@@ -149,6 +193,11 @@ int run(int argc, char** argv) {
         {run_cmd, [&] { return run_run(invocation, selection, run_flags); }},
         {seed, [&] { return run_seed(invocation, selection, run_flags); }},
         {test_cmd, [&] { return run_test(invocation, selection, run_flags); }},
+        {snapshot, [&] { return run_snapshot(invocation, selection, run_flags); }},
+        {build, [&] { return run_build(invocation, selection, run_flags); }},
+        {retry, [&] { return run_retry(invocation); }},
+        {show_cmd, [&] { return run_show(invocation, selection, show_flags); }},
+        {operation, [&] { return run_operation(invocation, macro_name, macro_args); }},
     };
     int code = kExitSuccess;
     for (const auto& [command, run] : commands) {

@@ -20,7 +20,7 @@ ParsedProject parse_and_check(Invocation& invocation) {
     validate_selectors(manifest.selectors);
   }
   Dag dag = Dag::build(manifest);
-  return {std::move(manifest), std::move(dag), std::move(session)};
+  return {std::move(manifest), std::move(dag), std::move(session), invocation.project_dir()};
 }
 
 namespace {

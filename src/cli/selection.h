@@ -30,6 +30,7 @@ struct ParsedProject {
   Manifest manifest;
   Dag dag;
   ParseSession session;
+  std::filesystem::path root_dir;  // the root project's folder
 };
 
 // Parses the project, checks the graph for cycles, and reads selectors.yml into the manifest.

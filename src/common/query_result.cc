@@ -1,5 +1,7 @@
 #include "common/query_result.h"
 
+#include <algorithm>
+
 #include <cstdio>
 
 namespace kiln {
@@ -24,6 +26,28 @@ std::string cell_text(const Cell& cell) {
     std::string operator()(const std::string& v) const { return v; }
   };
   return std::visit(Visitor{}, cell);
+}
+
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths(header.size(), 1);
+  for (size_t c = 0; c < header.size(); ++c) widths[c] = std::max(widths[c], header[c].size());
+  for (const auto& row : rows)
+    for (size_t c = 0; c < header.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    out += "|";
+    for (size_t c = 0; c < header.size(); ++c)
+      out += " " + cells[c] + std::string(widths[c] - cells[c].size(), ' ') + " |";
+    out += "\n";
+  };
+  line(header);
+  out += "|";
+  for (size_t c = 0; c < header.size(); ++c) out += std::string(widths[c] + 2, '-') + "|";
+  out += "\n";
+  for (const auto& row : rows) line(row);
+  out.pop_back();
+  return out;
 }
 
 std::string_view relation_type_name(RelationType type) {

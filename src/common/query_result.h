@@ -31,6 +31,14 @@ struct ResultTable {
 
 std::string cell_text(const Cell& cell);  // "" for NULL
 
+// agate's print_table layout, as `kiln show` and result tables' print_table() print rows:
+//   | id | name |
+//   | -- | ---- |
+//   | 1  | a    |
+// Every row has header.size() cells; no trailing newline.
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows);
+
 // What the warehouse said about a statement, as dbt's adapter_response records it.
 struct AdapterResponse {
   std::string message;         // e.g. "OK", "INSERT 0 5"

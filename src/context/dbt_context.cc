@@ -117,6 +117,7 @@ struct DbtContext::Impl {
   // compile mode: refable node name -> nodes
   const Manifest* indexed_manifest = nullptr;
   std::unordered_map<std::string, std::vector<const Node*>> nodes_by_name;
+  std::shared_ptr<const DbtContext::Deferral> deferral;
 
   Impl(const Project& root_project, const std::vector<const Project*>& packages, ContextTarget t,
        Data vars, std::string id)
@@ -240,7 +241,19 @@ struct DbtContext::Impl {
     if (current_state) {
       RenderState& s = *current_state;
       if (key == "this" && s.node) return node_relation(*s.node);
-      if (key == "model" && s.node) return node_dict(*s.node);
+      if (key == "model" && s.node) {
+        Value dict = node_dict(*s.node);
+        const ExecutionFrame* frame = current_execution_frame();
+        dict.set("batch", Value::none());  // outside a microbatch, as dbt's models have it
+        if (frame && frame->node == s.node && frame->options && frame->options->batch) {
+          const ExecutionOptions::Batch& batch = *frame->options->batch;
+          dict.set("batch", Value::dict()
+                                .set("id", Value(batch.id))
+                                .set("event_time_start", Value(batch.event_time_start))
+                                .set("event_time_end", Value(batch.event_time_end)));
+        }
+        return dict;
+      }
       if (key == "execute") return Value(!s.parse_mode);
       if (auto value = resolve_execution_name(key)) return value;
     }
@@ -413,16 +426,72 @@ struct DbtContext::Impl {
           bool version_ok = call.version
                                 ? node->version == call.version
                                 : (!node->version || node->version == node->latest_version);
-          if (version_ok) return node_relation(*node);
+          if (version_ok) return resolved_ref(*node);
         }
       }
       for (const Node* node : candidates->second) {
         if (call.package.empty() && (!node->version || node->version == node->latest_version)) {
-          return node_relation(*node);
+          return resolved_ref(*node);
         }
       }
     }
     compiler_error("ref('" + call.name + "') does not name a model, seed or snapshot");
+  }
+
+  // What ref() gives for `node` at compile and execution time: its relation, or with --defer the
+  // state's relation; read through a subquery under --empty and in a microbatch.
+  Value resolved_ref(const Node& node) {
+    const ExecutionFrame* frame = current_execution_frame();
+    Value relation = deferred_relation(node, frame).value_or(node_relation(node));
+    return filtered_input(relation, node.config, frame);
+  }
+
+  // --empty reads no rows; a microbatch reads its window of a parent that sets event_time.
+  Value filtered_input(const Value& relation, const Data& config,
+                       const ExecutionFrame* frame) const {
+    const ExecutionOptions* options = frame ? frame->options : nullptr;
+    auto* object =
+        relation.is_host() ? dynamic_cast<RelationObject*>(&relation.as_host()) : nullptr;
+    if (!options || !object) return relation;
+    // DuckDB names derived tables itself; PostgreSQL (before 16) and MySQL require a name.
+    bool needs_alias = target.type != "duckdb";
+    Value result = relation;
+    const Data* event_time = config.find("event_time");
+    if (options->batch && event_time && event_time->is_string() &&
+        !event_time->as_string().empty()) {
+      const std::string& column = event_time->as_string();
+      result = object->filtered(column + " >= '" + options->batch->event_time_start + "' and " +
+                                    column + " < '" + options->batch->event_time_end + "'",
+                                needs_alias ? "_dbt_et_filter_subq_" + object->identifier() : "");
+      object = dynamic_cast<RelationObject*>(&result.as_host());
+    }
+    if (options->empty) {
+      result = object->filtered("false",
+                                needs_alias ? "_dbt_limit_subq_" + object->identifier() : "", true);
+    }
+    return result;
+  }
+
+  std::optional<Value> deferred_relation(const Node& node, const ExecutionFrame* frame) {
+    if (!deferral || deferral->running.count(node.unique_id) ||
+        config_string(node, "materialized") == "ephemeral")
+      return std::nullopt;
+    auto state = deferral->state_relations.find(node.unique_id);
+    if (state == deferral->state_relations.end()) return std::nullopt;
+    if (!deferral->favor_state) {
+      // Without favor_state the target's own relation wins when it exists; at compile time,
+      // without a warehouse to ask, it is assumed to exist.
+      if (!frame || !frame->session) return std::nullopt;
+      std::optional<RelationRef> own = relation_ref_of(node_relation(node));
+      if (own && frame->session->get_relation(own->database, own->schema, own->identifier))
+        return std::nullopt;
+    }
+    const RelationRef& relation = state->second;
+    return make_relation(relation.database, relation.schema, relation.identifier,
+                         relation.type == RelationType::Unknown
+                             ? std::string()
+                             : std::string(relation_type_name(relation.type)),
+                         target.quote);
   }
 
   Value source(CallArgs& args) {
@@ -435,7 +504,9 @@ struct DbtContext::Impl {
     }
     for (const auto& [id, definition] : s.manifest->sources) {
       if (definition.source_name == source_name && definition.name == table_name) {
-        return relation(definition.database, definition.schema, definition.identifier, "table");
+        Value found =
+            relation(definition.database, definition.schema, definition.identifier, "table");
+        return filtered_input(found, definition.config, current_execution_frame());
       }
     }
     compiler_error("source('" + source_name + "', '" + table_name + "') is not declared");
@@ -911,6 +982,10 @@ NameGenerator DbtContext::name_generator() {
 
 // ---- execution mode -----------------------------------------------------------------------------
 
+void DbtContext::set_deferral(std::shared_ptr<const Deferral> deferral) {
+  impl_->deferral = std::move(deferral);
+}
+
 std::unique_ptr<DbtContext> DbtContext::clone() const {
   std::vector<const Project*> packages(impl_->projects.begin() + 1, impl_->projects.end());
   std::unique_ptr<DbtContext> copy(new DbtContext());
@@ -918,6 +993,7 @@ std::unique_ptr<DbtContext> DbtContext::clone() const {
                                        impl_->invocation_id);
   // One invocation, one start time, whichever thread renders.
   copy->impl_->run_started_at = impl_->run_started_at;
+  copy->impl_->deferral = impl_->deferral;
   copy->impl_->env.set_global("run_started_at", Value(impl_->run_started_at));
   return copy;
 }

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,15 @@ class DbtContext {
   std::string render_for_operation(const Node& operation, const Manifest& manifest,
                                    WarehouseSession& session, const ExecutionOptions& options,
                                    const Data& variables);
+
+  // --defer --state: refs to nodes outside `running` resolve to the relations in `state` (an
+  // earlier manifest's nodes) when the target lacks the relation, or always with favor_state.
+  struct Deferral {
+    std::map<std::string, RelationRef> state_relations;  // unique id -> its relation in state
+    std::set<std::string> running;                       // nodes this invocation builds
+    bool favor_state = false;
+  };
+  void set_deferral(std::shared_ptr<const Deferral> deferral);
 
   // A context for another worker thread: the same project, packages, target and vars with its
   // own template engine, since a jinja::Environment must not be shared between threads.

@@ -252,8 +252,8 @@ class TableObject : public jinja::HostObject {
   std::string render(size_t max_rows, size_t max_columns) const {
     size_t columns = std::min(max_columns, table_->names.size());
     size_t rows = std::min(max_rows, table_->rows.size());
+    std::vector<std::string> header(table_->names.begin(), table_->names.begin() + columns);
     std::vector<std::vector<std::string>> cells;
-    cells.emplace_back(table_->names.begin(), table_->names.begin() + columns);
     for (size_t r = 0; r < rows; ++r) {
       std::vector<std::string> line;
       for (size_t c = 0; c < columns; ++c) {
@@ -262,21 +262,7 @@ class TableObject : public jinja::HostObject {
       }
       cells.push_back(std::move(line));
     }
-    std::vector<size_t> widths(columns, 1);
-    for (const auto& line : cells)
-      for (size_t c = 0; c < columns; ++c) widths[c] = std::max(widths[c], line[c].size());
-    std::string out;
-    for (size_t r = 0; r < cells.size(); ++r) {
-      out += "|";
-      for (size_t c = 0; c < columns; ++c)
-        out += " " + cells[r][c] + std::string(widths[c] - cells[r][c].size(), ' ') + " |";
-      out += "\n";
-      if (r == 0) {
-        out += "|";
-        for (size_t c = 0; c < columns; ++c) out += std::string(widths[c] + 2, '-') + "|";
-        out += "\n";
-      }
-    }
+    std::string out = text_table(header, cells) + "\n";
     if (table_->rows.size() > rows) out += "| ... |\n";
     if (!out.empty()) out.pop_back();
     return out;
@@ -648,6 +634,10 @@ Value hooks_value(const Node& node, const char* key) {
 }
 
 }  // namespace
+
+const ExecutionFrame* current_execution_frame() {
+  return current_frame;
+}
 
 ScopedExecution::ScopedExecution(ExecutionFrame* frame) : previous_(current_frame) {
   current_frame = frame;

@@ -26,6 +26,9 @@ struct ExecutionFrame {
   jinja::Value variables = jinja::Value::dict();  // run hooks: `schemas`, `results`, ...
 };
 
+// The frame of the node being built on this thread; nullptr outside execution mode.
+const ExecutionFrame* current_execution_frame();
+
 // Makes `frame` the current one on this thread while it lives.
 class ScopedExecution {
  public:

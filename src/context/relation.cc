@@ -25,6 +25,25 @@ std::string RelationObject::render() const {
   return out;
 }
 
+std::string RelationObject::str() const {
+  if (filter_.empty()) return render();
+  std::string subquery =
+      "(select * from " + render() + " where " + filter_ + (no_rows_ ? " limit 0)" : ")");
+  return filter_alias_.empty() ? subquery : subquery + " " + filter_alias_;
+}
+
+jinja::Value RelationObject::filtered(const std::string& condition, const std::string& alias,
+                                      bool no_rows) const {
+  auto relation = copy();
+  // An ephemeral model's CTE is filtered inside, through its own refs.
+  if (type_ != "cte") {
+    relation->filter_ = filter_.empty() ? condition : "(" + filter_ + ") and (" + condition + ")";
+    relation->filter_alias_ = alias;
+    relation->no_rows_ = relation->no_rows_ || no_rows;
+  }
+  return jinja::Value::host(relation);
+}
+
 bool RelationObject::equals(const jinja::HostObject& other) const {
   const auto* relation = dynamic_cast<const RelationObject*>(&other);
   return relation && relation->render() == render();

@@ -53,6 +53,15 @@ struct ExecutionOptions {
   bool full_refresh = false;
   bool store_failures = false;  // kiln test --store-failures: flags.STORE_FAILURES
   std::string which = "run";    // flags.WHICH: "run", "test", ...
+  bool empty = false;           // --empty: ref() and source() render as zero-row selects
+  // One batch of a microbatch model: ref() and source() of parents that configure event_time
+  // read only rows in [start, end); templates see it as model.batch. Times are UTC text,
+  // "2024-10-01 00:00:00".
+  struct Batch {
+    std::string id;  // "20241001"
+    std::string event_time_start, event_time_end;
+  };
+  std::optional<Batch> batch;
 };
 
 // What running a node's materialization did.
@@ -63,6 +72,13 @@ struct ExecutionOutcome {
   std::string compiled_code;
   // When compiling ended and the materialization started, for run_results.json's timing.
   std::chrono::system_clock::time_point compiled_at;
+  // A microbatch model's batches, in order: window (ISO 8601, UTC), and the error of a failed one.
+  struct BatchOutcome {
+    std::string start, end;
+    bool succeeded = false;
+    std::string error;
+  };
+  std::vector<BatchOutcome> batches;
 };
 
 }  // namespace kiln

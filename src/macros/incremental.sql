@@ -193,3 +193,24 @@
   when not matched then insert ({{ columns_csv }})
   values ({% for column in dest_columns %}DBT_INTERNAL_SOURCE.{{ adapter.quote(column.name) }}{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
+
+{#- microbatch: the runner renders the model once per batch (model.batch), its inputs already
+    filtered to the batch's event_time window; each batch replaces that window of the target in
+    its own transaction: rows of the window are deleted, then the batch's rows inserted. -#}
+{% macro get_incremental_microbatch_sql(arg_dict) -%}
+  {{ return(adapter.dispatch('get_incremental_microbatch_sql', 'dbt')(arg_dict)) }}
+{%- endmacro %}
+
+{% macro default__get_incremental_microbatch_sql(arg_dict) -%}
+  {%- set event_time = config.get('event_time') -%}
+  {%- if model.batch is not defined or model.batch is none -%}
+    {%- do exceptions.raise_compiler_error("the microbatch strategy of " ~ model.unique_id ~ " runs one batch at a time, from kiln run or kiln build") -%}
+  {%- endif -%}
+  {%- set columns_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+  delete from {{ arg_dict['target_relation'] }}
+  where {{ event_time }} >= '{{ model.batch.event_time_start }}'
+    and {{ event_time }} < '{{ model.batch.event_time_end }}'
+    {%- for predicate in arg_dict['incremental_predicates'] or [] %} and {{ predicate }}{% endfor %};
+  insert into {{ arg_dict['target_relation'] }} ({{ columns_csv }})
+  select {{ columns_csv }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}

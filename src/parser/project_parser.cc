@@ -303,6 +303,38 @@ class ProjectParser {
       read_property_file(property_contents[i].document, files.properties[i].relative_path,
                          project.name, package.properties, options_.notice);
     }
+    for (const Data& definition : package.properties.snapshot_definitions)
+      add_yaml_snapshot(package, definition);
+  }
+
+  // dbt 1.9's snapshots defined in YAML: `relation: ref('x')` (or source(...)) is what they
+  // select from; config, description and columns come as the entry's patch.
+  void add_yaml_snapshot(PackageContext& package, const Data& definition) {
+    const Project& project = *package.project;
+    const Data* name = definition.find("name");
+    const Data* relation = definition.find("relation");
+    std::string file = definition.find("__file__")->as_string();
+    if (!name || !name->is_string() || name->as_string().empty()) {
+      throw KilnError(ErrorKind::Project, "a snapshot in " + file + " has no name", {file},
+                      "give each entry under snapshots: a `name:`");
+    }
+    std::string relation_text = relation ? std::string(trim(relation->scalar_text())) : "";
+    if (!relation_text.starts_with("ref(") && !relation_text.starts_with("source(")) {
+      throw KilnError(ErrorKind::Project,
+                      "snapshot '" + name->as_string() + "' in " + file +
+                          ": relation must be ref('...') or source('...', '...'), not '" +
+                          relation_text + "'",
+                      {file}, "e.g. relation: source('shop', 'orders')");
+    }
+    ProjectFile yaml_file;
+    yaml_file.relative_path = file;
+    std::vector<std::string> roots = project.snapshot_paths;
+    roots.insert(roots.end(), project.model_paths.begin(), project.model_paths.end());
+    Node node = base_node(ResourceType::Snapshot, project, yaml_file, roots, name->as_string());
+    node.raw_code = "select * from {{ " + relation_text + " }}";
+    node.checksum = sha256_hex(node.raw_code);
+    capture_calls(node);
+    add_node(std::move(node));
   }
 
   void read_macro_file(const Project& project, const ProjectFile& file) {

@@ -327,9 +327,9 @@ void read_property_file(const Data& document, const std::string& file,
             definition.set("__file__", Data::string(file));
             definition.set("__package__", Data::string(package_name));
             out.snapshot_definitions.push_back(std::move(definition));
-          } else {
-            patches.as_list().push_back(entry);
           }
+          // A YAML snapshot's description, columns and config patch the node made from it.
+          patches.as_list().push_back(entry);
         }
         read_node_patches(patches, key, file, package_name, out, notice);
       } else {

@@ -37,7 +37,13 @@ class ConnectionSession : public WarehouseSession {
   void rename_relation(const RelationRef& from, const RelationRef& to) override;
   void truncate_relation(const RelationRef& relation) override;
   void cache_added(const RelationRef& relation) override { cache_.add(relation); }
+  // After a rollback: what the cache believes about the schema may no longer hold.
+  void forget_schema(const std::string& database, const std::string& schema) {
+    cache_.forget_schema(database, schema);
+  }
 
+  // Adds a comment line to the statements target/run/ shows, e.g. where a bulk load went.
+  void note(std::string comment) { statements_.push_back("-- " + std::move(comment)); }
   // Statements this session ran since the last call (DDL of adapter methods included).
   std::vector<std::string> take_statements();
   // The warehouse's message for the last statement that failed, "" when none did: a database

@@ -22,6 +22,8 @@ std::string_view node_status_name(NodeStatus status) {
       return "warn";
     case NodeStatus::Fail:
       return "fail";
+    case NodeStatus::PartialSuccess:
+      return "partial success";
   }
   return "error";
 }
@@ -76,7 +78,19 @@ std::string run_results_json(const std::vector<NodeResult>& results, double elap
       w.null_field("compiled_code");
     }
     w.nullable_field("relation_name", result.relation_name);
-    w.null_field("batch_results");
+    if (result.batch_results) {
+      w.key("batch_results").begin_object();
+      for (const auto& [key, windows] : {std::pair{"successful", &result.batch_results->successful},
+                                         std::pair{"failed", &result.batch_results->failed}}) {
+        w.key(key).begin_array();
+        for (const auto& [start, end] : *windows)
+          w.begin_array().value(start).value(end).end_array();
+        w.end_array();
+      }
+      w.end_object();
+    } else {
+      w.null_field("batch_results");
+    }
     w.end_object();
   }
   w.end_array();

@@ -13,13 +13,20 @@ namespace kiln {
 
 // dbt's per-node statuses in run_results.json: models succeed or error; tests pass, warn, fail
 // (rows broke the rule) or error (the test itself could not run).
-enum class NodeStatus { Success, Error, Skipped, Pass, Warn, Fail };
+// A microbatch model some of whose batches failed is a partial success.
+enum class NodeStatus { Success, Error, Skipped, Pass, Warn, Fail, PartialSuccess };
 std::string_view node_status_name(NodeStatus status);
 
 struct TimingEntry {
   std::string name;  // "compile" or "execute"
   std::chrono::system_clock::time_point started_at;
   std::chrono::system_clock::time_point completed_at;
+};
+
+// A microbatch model's batches as [start, end) pairs (ISO 8601): those that succeeded, and
+// those that failed (which `kiln retry` runs again).
+struct BatchResults {
+  std::vector<std::pair<std::string, std::string>> successful, failed;
 };
 
 // What happened to one node of a run.
@@ -33,7 +40,8 @@ struct NodeResult {
   std::optional<AdapterResponse> adapter_response;
   std::optional<std::string> compiled_code;  // set once the node compiled
   std::string relation_name;
-  std::optional<int64_t> failures;  // a test's failing rows (fail_calc)
+  std::optional<int64_t> failures;            // a test's failing rows (fail_calc)
+  std::optional<BatchResults> batch_results;  // microbatch models only
 };
 
 struct RunResultsMetadata {

@@ -9,6 +9,7 @@
 #include "common/events.h"
 #include "common/strings.h"
 #include "runner/connection_session.h"
+#include "runner/microbatch.h"
 #include "runner/node_lines.h"
 #include "scheduler/scheduler.h"
 
@@ -18,6 +19,16 @@ namespace {
 std::string materialized_of(const Node& node) {
   const Data* value = node.config.find("materialized");
   return value && value->is_string() ? value->as_string() : "view";
+}
+
+std::string config_text(const Node& node, const char* key) {
+  const Data* value = node.config.find(key);
+  return value && !value->is_null() ? value->scalar_text() : "";
+}
+
+bool is_microbatch(const Node& node) {
+  return materialized_of(node) == "incremental" &&
+         config_text(node, "incremental_strategy") == "microbatch";
 }
 
 double seconds_between(std::chrono::steady_clock::time_point from,
@@ -33,21 +44,7 @@ class RunReporter {
   void line(const std::string& code, Level level, const std::string& text,
             std::vector<std::pair<std::string, std::string>> fields,
             const std::string& status_word = {}, std::string_view color = {}) {
-    Event event;
-    event.level = level;
-    event.code = code;
-    event.message = text;
-    event.fields = std::move(fields);
-    if (!status_word.empty() && use_color_) {
-      // Only the status word is coloured, as dbt's console does.
-      std::string colored = text;
-      size_t at = colored.rfind("[" + status_word);
-      if (at != std::string::npos) {
-        colored.replace(at + 1, status_word.size(), colorize(status_word, color, true));
-      }
-      event.console_text = colored;
-    }
-    events().emit(std::move(event));
+    emit_status_line(code, level, text, std::move(fields), use_color_, status_word, color);
   }
 
   void plain(const std::string& code, const std::string& text, std::string_view color = {}) {
@@ -75,9 +72,9 @@ std::string run_file_text(const std::vector<std::string>& statements) {
   std::string text;
   for (const std::string& statement : statements) {
     text += std::string(trim(statement));
-    text += ";\n\n";
+    text += statement.starts_with("--") ? "\n\n" : ";\n\n";  // a note, not a statement
   }
-  if (text.size() >= 1) text.pop_back();
+  if (!text.empty()) text.pop_back();
   return text;
 }
 
@@ -122,11 +119,35 @@ std::string plural(size_t count, const std::string& word) {
 
 }  // namespace
 
+void emit_status_line(const std::string& code, Level level, const std::string& text,
+                      std::vector<std::pair<std::string, std::string>> fields, bool use_color,
+                      const std::string& status_word, std::string_view color) {
+  Event event;
+  event.level = level;
+  event.code = code;
+  event.message = text;
+  event.fields = std::move(fields);
+  if (!status_word.empty() && use_color) {
+    // Only the status word is coloured, as dbt's console does.
+    std::string colored = text;
+    size_t at = colored.rfind("[" + status_word);
+    if (at != std::string::npos) {
+      colored.replace(at + 1, status_word.size(), colorize(status_word, color, true));
+    }
+    event.console_text = colored;
+  }
+  events().emit(std::move(event));
+}
+
 std::filesystem::path node_output_path(const std::filesystem::path& target_dir,
                                        const std::string& folder, const Node& node) {
   std::filesystem::path base = target_dir / folder / node.package_name / node.original_file_path;
   if (node.test_metadata) return base / node.path;
   return base;
+}
+
+void NodeTask::execute(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const {
+  work.context.render_for_execution(node, work.manifest, work.session, work.options, outcome);
 }
 
 bool ModelTask::runs(const Node& node) const {
@@ -142,14 +163,14 @@ bool ModelTask::builds_relation(const Node& node) const {
 }
 
 std::string ModelTask::kind(const Node& node) const {
-  return materialized_of(node) + " model";
+  return (is_microbatch(node) ? std::string("microbatch") : materialized_of(node)) + " model";
 }
 
 std::string ModelTask::describe(const Node& node) const {
   std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
   if (!node.database.empty() && node.database != default_database_)
     relation = node.database + "." + relation;
-  return node.language + " " + materialized_of(node) + " model " + relation;
+  return node.language + " " + kind(node) + " " + relation;
 }
 
 std::string ModelTask::start_text(const Node& node) const {
@@ -164,12 +185,171 @@ void ModelTask::finish(const Node&, const ExecutionOutcome& outcome, NodeResult&
   result.status = NodeStatus::Success;
   result.adapter_response = outcome.main_response.value_or(AdapterResponse{"OK", "", -1});
   result.message = result.adapter_response->message;
+  size_t failed = 0;
+  std::string errors;
+  for (const auto& batch : outcome.batches) {
+    if (batch.succeeded) continue;
+    ++failed;
+    errors += "\nBatch " + batch.start + " to " + batch.end + ": " + batch.error;
+  }
+  if (failed > 0) {
+    result.status = NodeStatus::PartialSuccess;
+    result.message = std::to_string(failed) + " of " + std::to_string(outcome.batches.size()) +
+                     " batches failed (kiln retry runs them again):" + errors;
+  }
 }
 
 ResultLine ModelTask::result_line(const Node& node, const NodeResult& result) const {
   if (result.status == NodeStatus::Success)
     return {"OK created " + describe(node), "OK", kGreen, Level::Info};
+  if (result.status == NodeStatus::PartialSuccess)
+    return {"PARTIAL SUCCESS creating " + describe(node), "PARTIAL SUCCESS", kYellow, Level::Warn};
   return {"ERROR creating " + describe(node), "ERROR", kRed, Level::Error};
+}
+
+std::vector<std::string> ModelTask::summary_lines(const Node& node, const NodeResult& result,
+                                                  const std::string&) const {
+  if (result.status != NodeStatus::PartialSuccess) return {};
+  std::vector<std::string> lines = {"  Partial success in model " + node.name + " (" +
+                                    node.original_file_path + ")"};
+  for (const std::string& line : split(result.message, '\n')) lines.push_back("    " + line);
+  return lines;
+}
+
+void ModelTask::execute(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const {
+  if (is_microbatch(node)) return run_batches(node, work, outcome);
+  NodeTask::execute(node, work, outcome);
+}
+
+void ModelTask::run_batches(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const {
+  auto config_error = [&](const std::string& message, const std::string& hint) {
+    return KilnError(ErrorKind::Project, "microbatch model " + node.name + " " + message,
+                     {node.original_file_path}, hint);
+  };
+  if (config_text(node, "event_time").empty()) {
+    throw config_error("has no event_time",
+                       "set event_time to the column that says when each "
+                       "row happened, e.g. config(event_time='ordered_at')");
+  }
+  std::optional<BatchSize> size = parse_batch_size(config_text(node, "batch_size"));
+  if (!size) {
+    throw config_error("has batch_size '" + config_text(node, "batch_size") + "'",
+                       "batch_size is one of hour, day, month, year");
+  }
+  int lookback = 1;
+  if (const Data* value = node.config.find("lookback"); value && value->is_int())
+    lookback = static_cast<int>(value->as_int());
+
+  std::vector<BatchWindow> windows;
+  if (auto retry = microbatch_.retry_batches.find(node.unique_id);
+      retry != microbatch_.retry_batches.end()) {
+    for (const auto& [start, end] : retry->second) {
+      auto from = parse_utc_time(start);
+      auto to = parse_utc_time(end);
+      if (from && to) windows.push_back({*from, *to});
+    }
+  } else if (microbatch_.event_time_start && microbatch_.event_time_end) {
+    windows = batches_between(*microbatch_.event_time_start, *microbatch_.event_time_end, *size);
+  } else {
+    std::string database = node.database.empty() ? default_database_ : node.database;
+    bool exists =
+        work.session
+            .get_relation(database, node.schema, node.alias.empty() ? node.name : node.alias)
+            .has_value();
+    bool refresh = work.options.full_refresh && config_text(node, "full_refresh") != "false";
+    UtcTime current = batch_start(microbatch_.now, *size);
+    UtcTime from = add_batches(current, *size, -lookback);
+    if (!exists || refresh) {
+      std::string begin_text = config_text(node, "begin");
+      std::optional<UtcTime> begin = parse_utc_time(begin_text);
+      if (!begin) {
+        throw config_error(
+            begin_text.empty() ? "has no begin" : "has begin '" + begin_text + "'",
+            "a first or full-refresh build starts at begin, e.g. begin='2024-01-01'; or pass "
+            "--event-time-start and --event-time-end");
+      }
+      from = *begin;
+    }
+    windows = batches_between(from, add_batches(current, *size, 1), *size);
+  }
+
+  std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+  std::optional<KilnError> first_error;
+  for (size_t i = 0; i < windows.size(); ++i) {
+    const BatchWindow& window = windows[i];
+    ExecutionOptions options = work.options;
+    options.full_refresh = work.options.full_refresh && i == 0;  // the first batch rebuilds
+    options.batch = ExecutionOptions::Batch{batch_id(window.start, *size),
+                                            sql_time_text(window.start), sql_time_text(window.end)};
+    std::string label =
+        "batch " + options.batch->event_time_start.substr(0, *size == BatchSize::Hour ? 13 : 10) +
+        " of " + relation;
+    std::vector<std::pair<std::string, std::string>> fields = {{"unique_id", node.unique_id},
+                                                               {"batch_id", options.batch->id}};
+    emit_status_line("Q045", Level::Info,
+                     "Batch " + node_line(i + 1, windows.size(), "START " + label, "RUN"), fields,
+                     false);
+    auto started = std::chrono::steady_clock::now();
+    ExecutionOutcome batch;
+    ExecutionOutcome::BatchOutcome result{iso_time_text(window.start), iso_time_text(window.end),
+                                          false, ""};
+    try {
+      work.context.render_for_execution(node, work.manifest, work.session, options, batch);
+      for (const RelationRef& built : batch.relations) work.session.cache_added(built);
+      if (work.session.in_transaction()) work.session.rollback();
+      result.succeeded = true;
+    } catch (const KilnError& error) {
+      try {
+        work.session.rollback();
+      } catch (const KilnError&) {
+      }
+      work.session.forget_schema(node.database.empty() ? default_database_ : node.database,
+                                 node.schema);
+      result.error = work.session.last_database_error().empty()
+                         ? error.message()
+                         : work.session.last_database_error();
+      if (!first_error) first_error = error;
+    }
+    std::string time =
+        " in " +
+        seconds_text(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()) +
+        "s";
+    emit_status_line(
+        "Q046", result.succeeded ? Level::Info : Level::Error,
+        "Batch " + node_line(i + 1, windows.size(),
+                             (result.succeeded ? "OK created " : "ERROR creating ") + label,
+                             (result.succeeded ? "OK" : "ERROR") + time),
+        fields, microbatch_.use_color, result.succeeded ? "OK" : "ERROR",
+        result.succeeded ? kGreen : kRed);
+    if (outcome.compiled_code.empty() || result.succeeded) {
+      outcome.compiled_code = batch.compiled_code;
+      if (i == 0) outcome.compiled_at = batch.compiled_at;
+    }
+    if (batch.main_response) {
+      if (!outcome.main_response) {
+        outcome.main_response = batch.main_response;
+      } else if (batch.main_response->rows_affected >= 0) {
+        outcome.main_response->rows_affected =
+            std::max<int64_t>(0, outcome.main_response->rows_affected) +
+            batch.main_response->rows_affected;
+      }
+    }
+    outcome.relations = batch.relations;
+    outcome.batches.push_back(std::move(result));
+  }
+  if (windows.empty()) {
+    outcome.compiled_at = std::chrono::system_clock::now();
+    outcome.main_response = AdapterResponse{"no batches to run", "", 0};
+    return;
+  }
+  // Every batch failed: the model failed, as any model does.
+  bool any_succeeded = false;
+  for (const auto& batch : outcome.batches) any_succeeded = any_succeeded || batch.succeeded;
+  if (!any_succeeded) throw *first_error;
+  if (!outcome.main_response) outcome.main_response = AdapterResponse{"", "", -1};
+  outcome.main_response->message =
+      "SUCCESS " + std::to_string(windows.size()) + (windows.size() == 1 ? " batch" : " batches");
 }
 
 RunSummary run_models(const Manifest& manifest, const Dag& dag,
@@ -216,6 +396,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
   execution_options.full_refresh = options.full_refresh;
   execution_options.which = options.which;
   execution_options.store_failures = options.store_failures;
+  execution_options.empty = options.empty;
 
   std::string default_database = adapter.default_database();
 
@@ -241,8 +422,10 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
     result.relation_name = node.relation_name;
     std::string error_heading, error_details;
     try {
-      contexts[worker - 1]->render_for_execution(node, manifest, session, execution_options,
-                                                 outcome);
+      NodeWork work{
+          manifest,         adapter, *contexts[worker - 1], session, *connections[worker - 1],
+          execution_options};
+      task.execute(node, work, outcome);
       for (const RelationRef& relation : outcome.relations) session.cache_added(relation);
       if (session.in_transaction()) {
         // dbt's rule: a transaction the materialization left open is rolled back.
@@ -264,11 +447,21 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
       // The rolled-back DDL may have changed what the cache believes about the schema.
       cache.forget_schema(node.database.empty() ? default_database : node.database, node.schema);
       result.status = NodeStatus::Error;
-      bool database_error = !session.last_database_error().empty();
-      error_heading = std::string(database_error ? "Database Error" : "Compilation Error") +
-                      " in " + task.noun() + " " + node.name + " (" + node.original_file_path + ")";
-      error_details = database_error ? session.last_database_error() : error.render();
+      // A bulk load (seeds) reaches the warehouse without a statement, so the error's kind counts.
+      bool database_error =
+          !session.last_database_error().empty() || error.kind() == ErrorKind::Database;
+      error_heading = (database_error ? std::string("Database Error") : task.other_error(node)) +
+                      " in " + task.noun(node) + " " + node.name + " (" + node.original_file_path +
+                      ")";
+      error_details =
+          session.last_database_error().empty() ? error.render() : session.last_database_error();
       result.message = error_heading + "\n  " + join(split(error_details, '\n'), "\n  ");
+    }
+    if (!outcome.batches.empty()) {
+      BatchResults batches;
+      for (const auto& batch : outcome.batches)
+        (batch.succeeded ? batches.successful : batches.failed).push_back({batch.start, batch.end});
+      result.batch_results = std::move(batches);
     }
     auto finished = std::chrono::steady_clock::now();
     auto finished_wall = std::chrono::system_clock::now();
@@ -309,6 +502,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
                !lines.empty()) {
       (result.status == NodeStatus::Warn ? state.warnings : state.failures)[id] = std::move(lines);
     }
+    // A partial success (some batches failed) still lets its children run on what it built.
     bool succeeded = result.status != NodeStatus::Error && result.status != NodeStatus::Fail;
     state.results.push_back(std::move(result));
     return succeeded;
@@ -426,7 +620,13 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
   std::vector<std::string> ids(models.begin(), models.end());
   std::map<std::string, int> priority;
   for (const std::string& id : ids) priority[id] = dag.critical_path(id);
-  Plan plan(ids, dag.subgraph_parents(models), priority);
+  std::map<std::string, std::vector<std::string>> parents = dag.subgraph_parents(models);
+  if (task.tests_gate_children()) {
+    for (const auto& [test, gated] : dag.test_edges()) {
+      if (models.count(test) && models.count(gated)) parents[gated].push_back(test);
+    }
+  }
+  Plan plan(ids, parents, priority);
   SchedulerOptions scheduler_options;
   scheduler_options.threads = threads;
   scheduler_options.fail_fast = options.fail_fast;
@@ -519,6 +719,9 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
       case NodeStatus::Fail:
         ++summary.errored;
         break;
+      case NodeStatus::PartialSuccess:
+        ++summary.partial;
+        break;
       case NodeStatus::Skipped:
         ++summary.skipped;
         break;
@@ -539,13 +742,15 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
                              " minutes and " + seconds_text(seconds) + " seconds (" +
                              seconds_text(elapsed) + "s).");
   reporter.plain("Q026", "");
-  if (summary.errored == 0 && summary.warned == 0) {
+  if (summary.errored == 0 && summary.warned == 0 && summary.partial == 0) {
     reporter.plain("Z030", "Completed successfully", kGreen);
   } else {
-    if (summary.errored > 0) {
+    if (summary.errored > 0 || summary.partial > 0) {
       reporter.plain("Z030",
-                     "Completed with " + plural(summary.errored, "error") +
-                         ", 0 partial successes, and " + plural(summary.warned, "warning") + ":",
+                     "Completed with " + plural(summary.errored, "error") + ", " +
+                         std::to_string(summary.partial) +
+                         (summary.partial == 1 ? " partial success" : " partial successes") +
+                         ", and " + plural(summary.warned, "warning") + ":",
                      kRed);
     } else {
       reporter.plain("Z030", "Completed with " + plural(summary.warned, "warning") + ":", kYellow);
@@ -573,7 +778,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
   reporter.plain("Q026", "");
   reporter.plain("Z023", "Done. PASS=" + std::to_string(summary.passed) +
                              " WARN=" + std::to_string(summary.warned) +
-                             " ERROR=" + std::to_string(summary.errored) +
+                             " ERROR=" + std::to_string(summary.errored + summary.partial) +
                              " SKIP=" + std::to_string(summary.skipped) +
                              " TOTAL=" + std::to_string(summary.results.size()));
   return summary;

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "context/dbt_context.h"
 #include "graph/dag.h"
 #include "manifest/manifest.h"
+#include "runner/connection_session.h"
 #include "runner/run_results.h"
 
 namespace kiln {
@@ -28,6 +32,7 @@ struct RunOptions {
   bool fail_fast = false;
   bool full_refresh = false;
   bool store_failures = false;  // tests keep their failing rows unless configured otherwise
+  bool empty = false;           // --empty: refs and sources render as zero-row selects
   bool use_color = false;
   std::string target_name;            // for "Concurrency: 4 threads (target='dev')"
   std::filesystem::path target_dir;   // absolute; target/run/ goes here
@@ -42,8 +47,9 @@ struct RunSummary {
   std::vector<NodeResult> results;  // in the order nodes finished
   double elapsed_seconds = 0;
   size_t passed = 0, warned = 0, errored = 0, skipped = 0;  // errored counts failed tests too
+  size_t partial = 0;      // microbatch models with some failed batches
   bool cancelled = false;  // Ctrl-C (RunOptions::cancel) stopped the run
-  bool failed() const { return errored > 0; }
+  bool failed() const { return errored > 0 || partial > 0; }
 };
 
 // A node's console line once it finished: "OK created sql view model main.x" with [OK in 0.1s].
@@ -52,6 +58,17 @@ struct ResultLine {
   std::string status_word;  // "OK", "FAIL 3", ...; " in 0.05s" is added
   std::string_view color;
   Level level = Level::Info;
+};
+
+// What a task's execute() works with on its worker: the worker's template context and
+// connection, and the session wrapping that connection with the run's relation cache.
+struct NodeWork {
+  const Manifest& manifest;
+  const Adapter& adapter;
+  DbtContext& context;
+  ConnectionSession& session;
+  Connection& connection;
+  const ExecutionOptions& options;
 };
 
 // What one kind of task does with the nodes it runs and how it shows them: `kiln run` builds
@@ -69,7 +86,14 @@ class NodeTask {
   // For "Finished running 2 view models, 1 data test": "view model", "data test".
   virtual std::string kind(const Node& node) const = 0;
   // For "Database Error in model x (models/x.sql)": "model", "test".
-  virtual std::string noun() const = 0;
+  virtual std::string noun(const Node& node) const = 0;
+  // The heading of an error the warehouse did not raise: a template's, or a seed file's.
+  virtual std::string other_error(const Node&) const { return "Compilation Error"; }
+  // Does the node's work; by default renders its materialization (models, tests, snapshots).
+  virtual void execute(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const;
+  // Whether a data test gates the nodes downstream of what it tests (dbt build): the test runs
+  // before them and its failure skips them (Dag::test_edges()).
+  virtual bool tests_gate_children() const { return false; }
   virtual std::string start_text(const Node& node) const = 0;  // "START sql view model main.x"
   virtual std::string skip_text(const Node& node) const = 0;   // "SKIP relation main.x"
   // After the node's materialization ran without error: its status, message and failures.
@@ -84,25 +108,49 @@ class NodeTask {
   }
 };
 
-// `kiln run`'s task: models, each built by its materialization.
+// How microbatch models pick their batches in this invocation.
+struct MicrobatchOptions {
+  // --event-time-start/--event-time-end: the window to (re)build, both or neither.
+  std::optional<std::chrono::sys_seconds> event_time_start, event_time_end;
+  std::chrono::sys_seconds now;  // the current batch is the one holding this time
+  // kiln retry: model id -> the failed [start, end) windows to run again (ISO 8601 text).
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> retry_batches;
+  bool use_color = false;
+};
+
+// `kiln run`'s task: models, each built by its materialization. A microbatch model
+// (incremental_strategy 'microbatch') runs its materialization once per batch, each batch
+// reading only its event_time window of the parents that configure event_time and committed on
+// its own; failed batches leave the others in place (a partial success) for `kiln retry`.
 class ModelTask : public NodeTask {
  public:
-  explicit ModelTask(std::string default_database)
-      : default_database_(std::move(default_database)) {}
+  ModelTask(std::string default_database, MicrobatchOptions microbatch = {})
+      : default_database_(std::move(default_database)), microbatch_(std::move(microbatch)) {}
   bool runs(const Node& node) const override;
   bool hidden(const Node& node) const override;
   bool builds_relation(const Node& node) const override;
   std::string kind(const Node& node) const override;
-  std::string noun() const override { return "model"; }
+  std::string noun(const Node&) const override { return "model"; }
   std::string start_text(const Node& node) const override;
   std::string skip_text(const Node& node) const override;
+  void execute(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const override;
   void finish(const Node& node, const ExecutionOutcome& outcome, NodeResult& result) const override;
   ResultLine result_line(const Node& node, const NodeResult& result) const override;
+  std::vector<std::string> summary_lines(const Node& node, const NodeResult& result,
+                                         const std::string& code_path) const override;
 
  private:
   std::string describe(const Node& node) const;
+  void run_batches(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const;
   std::string default_database_;
+  MicrobatchOptions microbatch_;
 };
+
+// A console line with its status word ("[OK in 0.1s]") coloured on a TTY; `fields` carry the
+// node's id and status for --log-format json.
+void emit_status_line(const std::string& code, Level level, const std::string& text,
+                      std::vector<std::pair<std::string, std::string>> fields, bool use_color,
+                      const std::string& status_word = {}, std::string_view color = {});
 
 // Where a node's files go under target/<folder>/: <package>/<file>, and for a generic test,
 // inside a folder named after its property file (<package>/models/schema.yml/<test>.sql).

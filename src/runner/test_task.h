@@ -12,7 +12,7 @@ class TestTask : public NodeTask {
  public:
   bool runs(const Node& node) const override;
   std::string kind(const Node&) const override { return "data test"; }
-  std::string noun() const override { return "test"; }
+  std::string noun(const Node&) const override { return "test"; }
   std::string start_text(const Node& node) const override;
   std::string skip_text(const Node& node) const override;
   void finish(const Node& node, const ExecutionOutcome& outcome, NodeResult& result) const override;

@@ -8,6 +8,7 @@
 //   ---
 //   env: DBT_PROFILES_DIR={tmp}/p  # an environment variable; {tmp} is the case's directory
 //   before: init shop              # a kiln command run first (must exit 0)
+//   before-fails: build            # a kiln command run first that must exit non-zero
 //   run: debug --target prod       # the kiln command under test, run in {tmp}
 //   exit: 1                        # expected exit code
 //   out: [ERROR                    # output (stdout and stderr) contains this text
@@ -19,15 +20,32 @@
 //   sql: dev.duckdb select id, name from main.t order by id => 1,a|2,b
 //                                  # after the command: a query on a DuckDB file of the case and
 //                                  # its rows (columns joined by ',', rows by '|', NULL as NULL)
+//   golden: target/compiled/shop/models/a.sql compiled_a.sql
+//                                  # after the command: a file of the case equals the golden file
+//                                  # tests/cli/golden/compiled_a.sql byte for byte; the path `-`
+//                                  # stands for the command's output with each line's leading
+//                                  # `HH:MM:SS  ` timestamp removed and the case's directory
+//                                  # written as {tmp}. With KILN_UPDATE_GOLDEN=1 in the environment
+//                                  # the golden files are written instead of compared.
+//   json-subset: target/manifest.json manifest_names.json
+//                                  # a JSON file of the case contains the JSON of the golden file
+//                                  # as a subset: an object's keys must all be there with matching
+//                                  # values, arrays match element by element and in length,
+//                                  # scalars are equal. Hand-picked, so never regenerated.
 #include <duckdb.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "support/temp_dir.h"
 
@@ -40,6 +58,7 @@ struct CliCase {
   std::vector<std::string> fixtures;
   struct Step {
     bool is_command = false;  // a `before:` command, else a file to write
+    bool must_fail = false;   // `before-fails:`
     std::string name;         // file path or command
     std::string text;         // file contents
   };
@@ -51,6 +70,7 @@ struct CliCase {
   std::vector<std::string> file_has, file_lacks;
   std::vector<std::string> exists, missing;
   std::vector<std::string> sql_checks;
+  std::vector<std::string> goldens, json_subsets;  // "PATH GOLDEN"
   bool json_lines = false;
 };
 
@@ -88,13 +108,15 @@ std::vector<CliCase> load_cases() {
           text += line + "\n";
         }
         ++number;
-        c.steps.push_back({false, name, text});
+        c.steps.push_back({false, false, name, text});
       } else if (line.starts_with("fixture: ")) {
         c.fixtures.push_back(value_of("fixture: "));
       } else if (line.starts_with("env: ")) {
         c.env.push_back(value_of("env: "));
       } else if (line.starts_with("before: ")) {
-        c.steps.push_back({true, value_of("before: "), ""});
+        c.steps.push_back({true, false, value_of("before: "), ""});
+      } else if (line.starts_with("before-fails: ")) {
+        c.steps.push_back({true, true, value_of("before-fails: "), ""});
       } else if (line == "run:" || line.starts_with("run: ")) {
         c.run = line.size() > 5 ? value_of("run: ") : "";
       } else if (line.starts_with("exit: ")) {
@@ -113,6 +135,10 @@ std::vector<CliCase> load_cases() {
         c.missing.push_back(value_of("!exists: "));
       } else if (line.starts_with("sql: ")) {
         c.sql_checks.push_back(value_of("sql: "));
+      } else if (line.starts_with("golden: ")) {
+        c.goldens.push_back(value_of("golden: "));
+      } else if (line.starts_with("json-subset: ")) {
+        c.json_subsets.push_back(value_of("json-subset: "));
       } else if (line == "json-lines") {
         c.json_lines = true;
       } else {
@@ -187,6 +213,122 @@ std::string query_rows(const std::filesystem::path& database, const std::string&
   return out;
 }
 
+// The folder of the files that `golden:` and `json-subset:` name.
+std::filesystem::path golden_dir() {
+  return std::filesystem::path(KILN_CLI_CASES_DIR).parent_path() / "golden";
+}
+
+bool update_goldens() {
+  const char* value = getenv("KILN_UPDATE_GOLDEN");
+  return value != nullptr && std::string_view(value) == "1";
+}
+
+// `output` without the `HH:MM:SS  ` timestamp that starts each console line.
+std::string strip_timestamps(const std::string& output) {
+  std::string out;
+  size_t start = 0;
+  while (start < output.size()) {
+    size_t end = output.find('\n', start);
+    size_t stop = end == std::string::npos ? output.size() : end + 1;
+    std::string_view line(output.data() + start, stop - start);
+    auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(line[i])) != 0; };
+    if (line.size() >= 10 && digit(0) && digit(1) && line[2] == ':' && digit(3) && digit(4) &&
+        line[5] == ':' && digit(6) && digit(7) && line[8] == ' ' && line[9] == ' ') {
+      line.remove_prefix(10);
+    }
+    out.append(line);
+    start = stop;
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+// Where `actual` first differs from `expected`: the line number and both lines.
+std::string first_difference(const std::string& expected, const std::string& actual) {
+  std::vector<std::string> want = split_lines(expected);
+  std::vector<std::string> got = split_lines(actual);
+  size_t line = 0;
+  while (line < want.size() && line < got.size() && want[line] == got[line]) ++line;
+  std::string text = "golden has " + std::to_string(want.size()) + " lines, actual has " +
+                     std::to_string(got.size()) + "\n";
+  if (line == want.size() && line == got.size()) {
+    return text + "the lines are equal; the texts differ in their final newline\n";
+  }
+  std::string number = std::to_string(line + 1);
+  text += "--- golden:" + number + "\n-" +
+          (line < want.size() ? want[line] : std::string("<end of file>")) + "\n";
+  text += "+++ actual:" + number + "\n+" +
+          (line < got.size() ? got[line] : std::string("<end of file>")) + "\n";
+  return text;
+}
+
+// `value` as JSON text, cut short when long.
+std::string short_dump(const nlohmann::json& value) {
+  std::string text = value.dump();
+  if (text.size() > 300) text = text.substr(0, 300) + "...";
+  return text;
+}
+
+// `key` escaped as one JSON pointer reference token.
+std::string pointer_token(const std::string& key) {
+  std::string out;
+  for (char ch : key) {
+    if (ch == '~') {
+      out += "~0";
+    } else if (ch == '/') {
+      out += "~1";
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// Empty when `actual` contains `expected` as a subset: every key of an expected object is in the
+// actual object with a matching value, arrays match element by element with equal length, and
+// scalars are equal. Otherwise the JSON pointer of the first mismatch and both values.
+std::string subset_mismatch(const nlohmann::json& expected, const nlohmann::json& actual,
+                            const std::string& pointer) {
+  auto mismatch = [&](const std::string& what) {
+    return (pointer.empty() ? std::string("/") : pointer) + ": " + what +
+           "\n  golden: " + short_dump(expected) + "\n  actual: " + short_dump(actual);
+  };
+  if (expected.is_object()) {
+    if (!actual.is_object()) return mismatch("expected an object");
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+      std::string child = pointer + "/" + pointer_token(it.key());
+      if (!actual.contains(it.key())) {
+        return child + ": missing key\n  golden: " + short_dump(it.value());
+      }
+      std::string inner = subset_mismatch(it.value(), actual.at(it.key()), child);
+      if (!inner.empty()) return inner;
+    }
+    return "";
+  }
+  if (expected.is_array()) {
+    if (!actual.is_array()) return mismatch("expected an array");
+    if (expected.size() != actual.size()) {
+      return mismatch("arrays of " + std::to_string(expected.size()) + " and " +
+                      std::to_string(actual.size()) + " elements");
+    }
+    for (size_t i = 0; i < expected.size(); ++i) {
+      std::string inner =
+          subset_mismatch(expected.at(i), actual.at(i), pointer + "/" + std::to_string(i));
+      if (!inner.empty()) return inner;
+    }
+    return "";
+  }
+  if (!(expected == actual)) return mismatch("values differ");
+  return "";
+}
+
 class CliCaseTest : public ::testing::TestWithParam<CliCase> {};
 
 TEST_P(CliCaseTest, Runs) {
@@ -208,7 +350,11 @@ TEST_P(CliCaseTest, Runs) {
       continue;
     }
     RunResult setup = run_kiln(dir.path(), env, expand(step.name));
-    ASSERT_EQ(setup.exit_code, 0) << "before: " << step.name << "\n" << setup.output;
+    if (step.must_fail) {
+      ASSERT_NE(setup.exit_code, 0) << "before-fails: " << step.name << "\n" << setup.output;
+    } else {
+      ASSERT_EQ(setup.exit_code, 0) << "before: " << step.name << "\n" << setup.output;
+    }
   }
   RunResult result = run_kiln(dir.path(), env, expand(c.run));
   EXPECT_EQ(result.exit_code, c.exit_code) << result.output;
@@ -249,6 +395,51 @@ TEST_P(CliCaseTest, Runs) {
     EXPECT_EQ(query_rows(dir.path() / check.substr(0, space), query), check.substr(arrow + 4))
         << "sql: " << query << "\n--- output ---\n"
         << result.output;
+  }
+  for (const std::string& spec : c.goldens) {
+    size_t space = spec.find(' ');
+    ASSERT_TRUE(space != std::string::npos) << "golden: expects 'PATH GOLDEN': " << spec;
+    std::string path = spec.substr(0, space);
+    std::filesystem::path golden = golden_dir() / spec.substr(space + 1);
+    std::string actual;
+    if (path == "-") {
+      actual = replace_all(strip_timestamps(result.output), tmp, "{tmp}");
+    } else if (std::filesystem::exists(dir.path() / path)) {
+      actual = read_file(dir.path() / path);
+    } else {
+      ADD_FAILURE() << "golden: " << path << " does not exist\n--- output ---\n" << result.output;
+      continue;
+    }
+    if (update_goldens()) {
+      std::filesystem::create_directories(golden.parent_path());
+      std::ofstream(golden, std::ios::binary) << actual;
+      continue;
+    }
+    if (!std::filesystem::exists(golden)) {
+      ADD_FAILURE() << "golden: no file " << golden << " (KILN_UPDATE_GOLDEN=1 writes it)";
+      continue;
+    }
+    std::string expected = read_file(golden);
+    EXPECT_TRUE(expected == actual) << "golden: " << path << " differs from " << golden << "\n"
+                                    << first_difference(expected, actual);
+  }
+  for (const std::string& spec : c.json_subsets) {
+    size_t space = spec.find(' ');
+    ASSERT_TRUE(space != std::string::npos) << "json-subset: expects 'PATH GOLDEN': " << spec;
+    std::filesystem::path path = dir.path() / spec.substr(0, space);
+    std::filesystem::path golden = golden_dir() / spec.substr(space + 1);
+    nlohmann::json actual = nlohmann::json::parse(read_file(path), nullptr, false);
+    nlohmann::json expected = nlohmann::json::parse(read_file(golden), nullptr, false);
+    if (actual.is_discarded()) {
+      ADD_FAILURE() << "json-subset: " << path << " is missing or not JSON";
+      continue;
+    }
+    if (expected.is_discarded()) {
+      ADD_FAILURE() << "json-subset: golden " << golden << " is missing or not JSON";
+      continue;
+    }
+    std::string mismatch = subset_mismatch(expected, actual, "");
+    EXPECT_TRUE(mismatch.empty()) << "json-subset: " << spec << "\n" << mismatch;
   }
   if (c.json_lines) {
     std::istringstream lines(result.output);

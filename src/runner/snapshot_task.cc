@@ -1,0 +1,55 @@
+#include "runner/snapshot_task.h"
+
+#include "common/strings.h"
+
+namespace kiln {
+
+bool SnapshotTask::runs(const Node& node) const {
+  return node.resource_type == ResourceType::Snapshot;
+}
+
+std::string SnapshotTask::relation(const Node& node) const {
+  std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+  if (!node.database.empty() && node.database != default_database_)
+    relation = node.database + "." + relation;
+  return relation;
+}
+
+std::string SnapshotTask::start_text(const Node& node) const {
+  return "START snapshot " + relation(node);
+}
+
+std::string SnapshotTask::skip_text(const Node& node) const {
+  return "SKIP relation " + relation(node);
+}
+
+void SnapshotTask::finish(const Node&, const ExecutionOutcome& outcome, NodeResult& result) const {
+  result.status = NodeStatus::Success;
+  result.adapter_response = outcome.main_response.value_or(AdapterResponse{"OK", "", -1});
+  result.message = result.adapter_response->message;
+}
+
+ResultLine SnapshotTask::result_line(const Node& node, const NodeResult& result) const {
+  if (result.status == NodeStatus::Success) {
+    std::string word = result.message.empty() ? "OK" : result.message;
+    return {"OK snapshotted " + relation(node), word, kGreen, Level::Info};
+  }
+  return {"ERROR snapshotting " + relation(node), "ERROR", kRed, Level::Error};
+}
+
+BuildTask::BuildTask(std::unique_ptr<NodeTask> models, std::unique_ptr<NodeTask> seeds,
+                     std::unique_ptr<NodeTask> snapshots, std::unique_ptr<NodeTask> tests) {
+  tasks_.push_back(std::move(models));
+  tasks_.push_back(std::move(seeds));
+  tasks_.push_back(std::move(snapshots));
+  tasks_.push_back(std::move(tests));
+}
+
+const NodeTask* BuildTask::task_of(const Node& node) const {
+  for (const auto& task : tasks_) {
+    if (task->runs(node)) return task.get();
+  }
+  return nullptr;
+}
+
+}  // namespace kiln

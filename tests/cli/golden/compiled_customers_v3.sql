@@ -1,0 +1,1 @@
+select customer_id from "dev"."main"."customers_v2"

@@ -1,0 +1,2 @@
+
+select sum(total) as revenue from "dev"."main"."orders"
