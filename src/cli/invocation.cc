@@ -72,7 +72,11 @@ void Invocation::start_console_logging() {
   if (flags_.log_format == "json") {
     events().add_sink(std::make_shared<JsonSink>(stdout, level, flags_.quiet));
   } else if (flags_.log_format == "text" || flags_.log_format == "default") {
-    events().add_sink(std::make_shared<ConsoleSink>(stdout, level, use_color_, flags_.quiet));
+    // The live progress line is for people watching a terminal, never for pipes and files.
+    bool live_status = isatty(fileno(stdout)) != 0 && std::getenv("TERM") != nullptr &&
+                       std::string_view(std::getenv("TERM")) != "dumb";
+    events().add_sink(
+        std::make_shared<ConsoleSink>(stdout, level, use_color_, flags_.quiet, live_status));
   } else {
     throw KilnError(ErrorKind::Usage, "unknown --log-format '" + flags_.log_format + "'", {},
                     "use text or json");

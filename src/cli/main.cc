@@ -150,6 +150,14 @@ int run(int argc, char** argv) {
   show_cmd->add_option("--limit", show_flags.limit, "Rows to show (-1: all)")
       ->capture_default_str();
   show_cmd->add_option("--output,-o", show_flags.output, "text or json")->capture_default_str();
+  CLI::App* source = app.add_subcommand("source", "Commands about sources");
+  CLI::App* freshness =
+      source->add_subcommand("freshness", "Check the selected sources' freshness rules");
+  add_selection_flags(*freshness, selection);
+  std::string freshness_output;
+  freshness->add_option("-o,--output", freshness_output,
+                        "Where to write sources.json (default: target/sources.json)");
+  source->require_subcommand(1);
   CLI::App* operation = app.add_subcommand("run-operation", "Run a macro on the warehouse");
   std::string macro_name, macro_args;
   operation->add_option("macro", macro_name, "MACRO or PACKAGE.MACRO")->required();
@@ -196,6 +204,7 @@ int run(int argc, char** argv) {
         {snapshot, [&] { return run_snapshot(invocation, selection, run_flags); }},
         {build, [&] { return run_build(invocation, selection, run_flags); }},
         {retry, [&] { return run_retry(invocation); }},
+        {freshness, [&] { return run_source_freshness(invocation, selection, freshness_output); }},
         {show_cmd, [&] { return run_show(invocation, selection, show_flags); }},
         {operation, [&] { return run_operation(invocation, macro_name, macro_args); }},
     };

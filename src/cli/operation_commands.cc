@@ -1,9 +1,11 @@
 #include "cli/operation_commands.h"
 
 #include <chrono>
+#include <cstdlib>
 
 #include "adapters/adapter.h"
 #include "cli/commands.h"
+#include "common/file_output.h"
 #include "common/json_writer.h"
 #include "common/python_repr.h"
 #include "common/strings.h"
@@ -11,6 +13,8 @@
 #include "manifest/manifest_json.h"
 #include "project/yaml_reader.h"
 #include "runner/connection_session.h"
+#include "runner/freshness.h"
+#include "runner/microbatch.h"
 #include "runner/run_results.h"
 #include "runner/run_task.h"
 
@@ -280,6 +284,37 @@ int run_operation(Invocation& invocation, const std::string& macro_name,
   write_run_results(invocation.target_dir() / "run_results.json", results,
                     results.front().execution_time, metadata);
   return code;
+}
+
+int run_source_freshness(Invocation& invocation, const SelectionFlags& flags,
+                         const std::string& output_path) {
+  ParsedProject project = parse_and_check(invocation);
+  std::set<std::string> selected = select_from(project, flags, {ResourceType::Source});
+  std::vector<const SourceDefinition*> sources = sources_with_freshness(project.manifest, selected);
+  std::filesystem::path output = output_path.empty() ? invocation.target_dir() / "sources.json"
+                                                     : std::filesystem::path(output_path);
+  if (output.is_relative()) output = std::filesystem::current_path() / output;
+  if (sources.empty()) {
+    events().warn("Z080",
+                  "Nothing to do: no selected source has a freshness rule (warn_after or "
+                  "error_after) and a loaded_at_field");
+  }
+  Target target = invocation.load_target();
+  FreshnessOptions options;
+  options.threads = invocation.flags().threads > 0 ? invocation.flags().threads : target.threads;
+  options.use_color = invocation.use_color();
+  if (const char* pinned = std::getenv("KILN_FRESHNESS_NOW")) {
+    // Tests pin "now" so ages, and with them statuses, do not depend on the clock.
+    if (auto now = parse_utc_time(pinned))
+      options.now = std::chrono::system_clock::time_point(*now);
+  }
+  FreshnessSummary summary = sources.empty()
+                                 ? FreshnessSummary{}
+                                 : check_freshness(sources, *project.session.adapter, options);
+  std::filesystem::create_directories(output.parent_path());
+  write_file_if_changed(output, sources_json(summary, project.manifest.metadata.dbt_version,
+                                             invocation.invocation_id()));
+  return summary.errored > 0 ? kExitFailure : kExitSuccess;
 }
 
 }  // namespace kiln

@@ -24,4 +24,10 @@ int run_show(Invocation& invocation, const SelectionFlags& flags, const ShowFlag
 int run_operation(Invocation& invocation, const std::string& macro_name,
                   const std::string& args_text);
 
+// `kiln source freshness`: checks the selected sources' freshness rules (runner/freshness.h)
+// and writes target/sources.json (or `output_path`). Exit 1 when a source is stale past
+// error_after or could not be measured.
+int run_source_freshness(Invocation& invocation, const SelectionFlags& flags,
+                         const std::string& output_path);
+
 }  // namespace kiln

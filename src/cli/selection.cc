@@ -20,7 +20,8 @@ ParsedProject parse_and_check(Invocation& invocation) {
     validate_selectors(manifest.selectors);
   }
   Dag dag = Dag::build(manifest);
-  return {std::move(manifest), std::move(dag), std::move(session), invocation.project_dir()};
+  return {std::move(manifest), std::move(dag), std::move(session), invocation.project_dir(),
+          invocation.target_dir()};
 }
 
 namespace {
@@ -84,6 +85,7 @@ std::set<std::string> select_from(const ParsedProject& project, const SelectionF
 
   std::optional<Manifest> state;
   std::optional<PreviousResults> previous;
+  std::optional<SourceFreshnessResults> current_sources, previous_sources;
   if (!flags.state.empty()) {
     std::filesystem::path dir = flags.state;
     if (dir.is_relative()) dir = std::filesystem::current_path() / dir;
@@ -94,6 +96,17 @@ std::set<std::string> select_from(const ParsedProject& project, const SelectionF
       previous = PreviousResults::parse_json(read_file(dir / "run_results.json"),
                                              (dir / "run_results.json").string());
       context.previous_results = &*previous;
+    }
+    // source_status: compares this target's sources.json with the one under --state.
+    if (std::filesystem::exists(dir / "sources.json", ec)) {
+      previous_sources = SourceFreshnessResults::parse_json(read_file(dir / "sources.json"),
+                                                            "--state sources.json");
+      context.previous_sources = &*previous_sources;
+    }
+    std::filesystem::path current = project.target_dir / "sources.json";
+    if (std::filesystem::exists(current, ec)) {
+      current_sources = SourceFreshnessResults::parse_json(read_file(current), "sources.json");
+      context.current_sources = &*current_sources;
     }
   }
   return select_nodes(spec, context);

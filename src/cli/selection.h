@@ -30,7 +30,8 @@ struct ParsedProject {
   Manifest manifest;
   Dag dag;
   ParseSession session;
-  std::filesystem::path root_dir;  // the root project's folder
+  std::filesystem::path root_dir;    // the root project's folder
+  std::filesystem::path target_dir;  // where this invocation's artifacts go
 };
 
 // Parses the project, checks the graph for cycles, and reads selectors.yml into the manifest.

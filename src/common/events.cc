@@ -69,6 +69,12 @@ void Emitter::emit_simple(Level level, std::string& code, std::string& message) 
   emit(std::move(event));
 }
 
+void Emitter::status(const std::string& line) {
+  std::string scrubbed = scrub_secrets(line);
+  std::lock_guard lock(mutex_);
+  for (auto& sink : sinks_) sink->status(scrubbed);
+}
+
 void Emitter::flush() {
   std::lock_guard lock(mutex_);
   for (auto& sink : sinks_) sink->flush();
@@ -148,12 +154,33 @@ std::string colorize(std::string_view text, std::string_view ansi_code, bool ena
   return "\x1b[" + std::string(ansi_code) + "m" + std::string(text) + "\x1b[0m";
 }
 
-ConsoleSink::ConsoleSink(std::FILE* stream, Level min_level, bool use_color, bool quiet)
-    : stream_(stream), min_level_(min_level), use_color_(use_color), quiet_(quiet) {}
+ConsoleSink::ConsoleSink(std::FILE* stream, Level min_level, bool use_color, bool quiet,
+                         bool live_status)
+    : stream_(stream),
+      min_level_(min_level),
+      use_color_(use_color),
+      quiet_(quiet),
+      live_status_(live_status && !quiet) {}
+
+void ConsoleSink::erase_status() {
+  // Carriage return, then erase to the end of the line (ANSI EL).
+  if (!status_.empty()) std::fputs("\r\033[K", stream_);
+}
+
+void ConsoleSink::status(const std::string& line) {
+  if (!live_status_) return;
+  erase_status();
+  // One terminal row at most, so the carriage return can always erase it.
+  constexpr size_t kMaxWidth = 78;
+  status_ = line.size() > kMaxWidth ? line.substr(0, kMaxWidth - 3) + "..." : line;
+  if (!status_.empty()) std::fputs(colorize(status_, "2", use_color_).c_str(), stream_);
+  std::fflush(stream_);
+}
 
 void ConsoleSink::write(const Event& event, const EventContext& context) {
   if (event.level < min_level_ && !event.is_output) return;
   if (quiet_ && event.level < Level::Error && !event.is_output) return;
+  erase_status();
   const std::string& text =
       use_color_ && !event.console_text.empty() ? event.console_text : event.message;
   if (event.is_output) {
@@ -165,6 +192,7 @@ void ConsoleSink::write(const Event& event, const EventContext& context) {
     line += '\n';
     std::fputs(line.c_str(), stream_);
   }
+  if (!status_.empty()) std::fputs(colorize(status_, "2", use_color_).c_str(), stream_);
   // Each line leaves at once: a run piped to a file or killed mid-way still shows how far it got.
   std::fflush(stream_);
 }

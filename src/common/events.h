@@ -41,6 +41,9 @@ class EventSink {
   virtual ~EventSink() = default;
   virtual void write(const Event& event, const EventContext& context) = 0;
   virtual void flush() {}
+  // A transient progress line (done/total, running nodes), redrawn in place on a terminal and
+  // ignored elsewhere; "" removes it.
+  virtual void status(const std::string& /*line*/) {}
 };
 
 // Routes events to every sink, after masking secrets. Thread-safe: node threads emit concurrently.
@@ -50,6 +53,7 @@ class Emitter {
   void clear_sinks();
   void emit(Event event);
   void flush();
+  void status(const std::string& line);
 
   void debug(std::string code, std::string message) { emit_simple(Level::Debug, code, message); }
   void info(std::string code, std::string message) { emit_simple(Level::Info, code, message); }
@@ -71,17 +75,24 @@ const std::string& thread_name();
 
 // Console output in dbt's text style: "12:31:36  message". Events below `min_level` are dropped;
 // `quiet` keeps only errors (dbt's --quiet).
+// With `live_status` (a terminal), status lines are drawn below the log and redrawn in place:
+// each log line first erases the status line, then draws it again under itself.
 class ConsoleSink : public EventSink {
  public:
-  ConsoleSink(std::FILE* stream, Level min_level, bool use_color, bool quiet);
+  ConsoleSink(std::FILE* stream, Level min_level, bool use_color, bool quiet,
+              bool live_status = false);
   void write(const Event& event, const EventContext& context) override;
   void flush() override;
+  void status(const std::string& line) override;
 
  private:
+  void erase_status();
   std::FILE* stream_;
   Level min_level_;
   bool use_color_;
   bool quiet_;
+  bool live_status_;
+  std::string status_;  // what the status line shows now, "" when none
 };
 
 // One JSON object per line, with dbt's envelope keys (info.name/code/level/msg/ts/thread).

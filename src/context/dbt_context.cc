@@ -312,14 +312,20 @@ struct DbtContext::Impl {
     if (node.version) dict.set("version", Value(*node.version));
     Value columns = Value::dict();
     for (const ColumnDef& column : node.columns) {
-      columns.set(column.name,
-                  Value::dict()
-                      .set("name", Value(column.name))
-                      .set("description", Value(column.description))
-                      .set("data_type",
-                           column.data_type.empty() ? Value::none() : Value(column.data_type)));
+      columns.set(
+          column.name,
+          Value::dict()
+              .set("name", Value(column.name))
+              .set("description", Value(column.description))
+              .set("data_type", column.data_type.empty() ? Value::none() : Value(column.data_type))
+              .set("constraints", to_jinja(column.constraints))
+              .set("meta", to_jinja(column.meta))
+              .set("quote", column.quote ? Value(*column.quote) : Value::none()));
     }
     dict.set("columns", columns);
+    // Contracts and constraints, for the materializations that enforce them.
+    dict.set("contract", to_jinja(node.contract.is_map() ? node.contract : Data::map()));
+    dict.set("constraints", to_jinja(node.constraints));
     return dict;
   }
 

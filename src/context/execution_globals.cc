@@ -431,10 +431,21 @@ class ExecutionAdapter : public jinja::HostObject {
       std::string model = current_frame && current_frame->node
                               ? " (in " + current_frame->node->unique_id + ")"
                               : std::string();
+      if (text == "insert_overwrite") {
+        // dbt offers it where tables have partitions to overwrite (BigQuery, Spark, ...).
+        // (A template error shows its own hint, so the advice is part of the message.)
+        throw KilnError(ErrorKind::Template,
+                        "incremental_strategy 'insert_overwrite'" + model +
+                            " replaces whole partitions, and DuckDB, PostgreSQL and MySQL tables "
+                            "have none to replace; use delete+insert with a unique_key, merge, or "
+                            "microbatch (which replaces each batch's time window), or define a "
+                            "macro named " +
+                            macro_name);
+      }
       throw KilnError(ErrorKind::Template,
                       "invalid incremental_strategy '" + text + "'" + model +
-                          "; expected append, merge, delete+insert, or a strategy with a macro "
-                          "named " +
+                          "; expected append, merge, delete+insert, microbatch, or a strategy "
+                          "with a macro named " +
                           macro_name);
     }
     return macro;

@@ -62,6 +62,7 @@ class RunReporter {
 struct RunState {
   std::mutex mutex;
   size_t started = 0;
+  std::map<std::string, std::string> running;  // unique id -> name, for the progress line
   std::vector<NodeResult> results;
   // For the error summary: unique id -> (heading, details, run file shown to the user).
   std::map<std::string, std::vector<std::string>> failures;
@@ -408,6 +409,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
     {
       std::lock_guard lock(state.mutex);
       index = ++state.started;
+      state.running[id] = node.name;
     }
     reporter.line("Q011", Level::Info, node_line(index, total, task.start_text(node), "RUN"),
                   {{"unique_id", id}, {"node_status", "started"}});
@@ -489,6 +491,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
                   node_line(index, total, shown.text, shown.status_word + time), std::move(fields),
                   shown.status_word, shown.color);
     std::lock_guard lock(state.mutex);
+    state.running.erase(id);
     if (result.status == NodeStatus::Error) {
       std::vector<std::string> lines = {"  " + error_heading};
       for (const std::string& line : indented_lines(error_details)) lines.push_back(line);
@@ -636,15 +639,38 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
   std::atomic<bool> finished{false};
   std::atomic<bool> cancelled{false};
   std::thread watcher([&] {
-    while (!finished.load() && options.cancel) {
-      if (options.cancel->load()) {
-        cancelled = true;
-        reporter.plain("Q033", "Cancelling: stopping the statements that are running");
-        for (auto& connection : connections) connection->cancel();
-        return;
+    auto last_status = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_cancel;  // long ago: the first cancel goes at once
+    while (!finished.load()) {
+      auto now = std::chrono::steady_clock::now();
+      if (options.cancel && options.cancel->load()) {
+        if (!cancelled.exchange(true)) {
+          reporter.plain("Q033", "Cancelling: stopping the statements that are running");
+        }
+        // Again and again: a statement that started just after the first cancel must stop too.
+        if (now - last_cancel >= std::chrono::milliseconds(100)) {
+          for (auto& connection : connections) connection->cancel();
+          last_cancel = now;
+        }
+      }
+      // The progress line, once the run has lasted long enough for anyone to wonder.
+      if (now - run_start >= std::chrono::seconds(1) &&
+          now - last_status >= std::chrono::milliseconds(250)) {
+        std::string line;
+        {
+          std::lock_guard lock(state.mutex);
+          std::vector<std::string> names;
+          for (const auto& [running_id, name] : state.running) names.push_back(name);
+          line = "[" + std::to_string(state.started - state.running.size()) + "/" +
+                 std::to_string(total) + " done, " + seconds_text(seconds_between(run_start, now)) +
+                 "s] running: " + join(names, ", ");
+        }
+        events().status(line);
+        last_status = now;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    events().status("");
   });
   try {
     if (start_hooks_ok) {

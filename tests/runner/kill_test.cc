@@ -117,9 +117,13 @@ TEST(KillTest, CtrlCCancelsTheRunningStatementRollsBackAndExits130) {
   // Counting 10^11 rows takes DuckDB far longer than the test waits.
   dir.write("models/slow.sql",
             "{{ config(materialized='table') }} select count(*) as v from range(100000000000)");
-  std::string command = "cd '" + dir.path().string() + "' && (" + KILN_EXECUTABLE +
-                        " run > out.txt 2>&1 & pid=$!; sleep 3; kill -INT $pid; wait $pid; "
-                        "echo $? > code.txt)";
+  // Ctrl-C goes as soon as the slow model has started (polling its START line), whether or not
+  // its statement is already running: kiln must stop it either way.
+  std::string command =
+      "cd '" + dir.path().string() + "' && (" + KILN_EXECUTABLE +
+      " run > out.txt 2>&1 & pid=$!; "
+      "for i in $(seq 600); do grep -q 'START sql table model main.slow' out.txt && break; "
+      "sleep 0.05; done; kill -INT $pid; wait $pid; echo $? > code.txt)";
   ASSERT_EQ(std::system(command.c_str()), 0);
   std::ifstream code_file(dir.path() / "code.txt");
   int code = 0;

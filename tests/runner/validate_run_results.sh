@@ -15,7 +15,8 @@ cp -r "$fixtures/run_duckdb/." "$work/"
 # that sorted (status, failures) pairs of its results equal the Python literal $2.
 check() {
   set +e
-  (cd "$work" && "$kiln" "$1" --quiet)
+  # shellcheck disable=SC2086 # $1 is the command and its flags, split on purpose
+  (cd "$work" && "$kiln" $1 --quiet)
   local code=$?
   set -e
   if [ "$code" -ne 1 ]; then
@@ -44,3 +45,18 @@ printf "{{ config(severity='warn') }}\nselect * from {{ ref('fine') }}\n" > "$wo
 echo "select * from {{ ref('fine') }}" > "$work/tests/fails.sql"
 echo "select * from {{ ref('broken') }}" > "$work/tests/errors.sql"
 check test '[("error", None), ("fail", 1), ("pass", 0), ("warn", 1)]'
+
+# kiln build with a microbatch model one of whose batches fails: a partial success with
+# batch_results, next to a failed model and its skipped child.
+rm -rf "$work/tests"
+mkdir -p "$work/seeds"
+printf 'id,happened_at\n1,2024-10-01 05:00:00\n2,2024-10-02 05:00:00\n' > "$work/seeds/events.csv"
+printf 'seeds:\n  - name: events\n    config:\n      event_time: happened_at\n' > "$work/seeds/props.yml"
+cat > "$work/models/daily.sql" <<'SQL'
+{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='happened_at',
+          batch_size='day', begin='2024-10-01') }}
+select id, happened_at{% if model.batch and model.batch.id == '20241002' %}, nope{% endif %}
+from {{ ref('events') }}
+SQL
+check "build --event-time-start 2024-10-01 --event-time-end 2024-10-03" \
+  '[("error", None), ("partial success", None), ("skipped", None), ("success", None), ("success", None)]'
