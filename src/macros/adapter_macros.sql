@@ -87,9 +87,14 @@
 {%- endmacro %}
 
 {% macro default__create_table_as(temporary, relation, sql, language='sql') -%}
+  {%- if kiln_contract_enforced() -%}
+    {#- contracts.sql: checked against the contract, created from it, then filled. -#}
+    {{- kiln_contracted_table_sql(temporary, relation, sql) -}}
+  {%- else -%}
   create {% if temporary %}temporary {% endif %}table {{ relation }} as (
 {{ sql }}
   )
+  {%- endif -%}
 {%- endmacro %}
 
 {% macro get_create_view_as_sql(relation, sql) -%}
@@ -105,9 +110,13 @@
 {%- endmacro %}
 
 {% macro default__create_view_as(relation, sql) -%}
+  {%- if kiln_contract_enforced() -%}
+    {{- kiln_contracted_view_sql(relation, sql) -}}
+  {%- else -%}
   create view {{ relation }} as (
 {{ sql }}
   )
+  {%- endif -%}
 {%- endmacro %}
 
 {% macro get_quoted_csv(column_names) -%}

@@ -65,6 +65,7 @@
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set temp_relation = make_temp_relation(target_relation) -%}
   {%- set on_schema_change = incremental_validate_on_schema_change(config.get('on_schema_change'), default='ignore') -%}
+  {%- do kiln_check_incremental_contract(on_schema_change) -%}
   {{- kiln_drop_leftovers(target_relation) -}}
   {{- run_hooks(pre_hooks, inside_transaction=False) -}}
   {{- run_hooks(pre_hooks, inside_transaction=True) -}}
