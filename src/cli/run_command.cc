@@ -18,6 +18,7 @@
 #include "runner/seed_task.h"
 #include "runner/snapshot_task.h"
 #include "runner/test_task.h"
+#include "runner/unit_test_task.h"
 
 namespace kiln {
 namespace {
@@ -83,28 +84,6 @@ void collect_hooks(const Project& root, const std::vector<Project>& packages, Ru
           {project->name, static_cast<int>(i), project->on_run_start[i]});
     for (size_t i = 0; i < project->on_run_end.size(); ++i)
       options.on_run_end.push_back({project->name, static_cast<int>(i), project->on_run_end[i]});
-  }
-}
-
-// Unit tests (test_type:unit) need given inputs and expected rows, which kiln does not run yet:
-// they are left out of the selection, and said so.
-void leave_out_unit_tests(const Manifest& manifest, std::set<std::string>& selected) {
-  size_t unit_tests = 0;
-  for (auto it = selected.begin(); it != selected.end();) {
-    auto node = manifest.nodes.find(*it);
-    bool unit = node == manifest.nodes.end() ? it->starts_with("unit_test.")
-                                             : node->second.resource_type == ResourceType::UnitTest;
-    if (unit) {
-      ++unit_tests;
-      it = selected.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  if (unit_tests > 0) {
-    events().warn("Z083", "Skipping " + std::to_string(unit_tests) +
-                              (unit_tests == 1 ? " unit test" : " unit tests") +
-                              ": kiln does not run unit tests yet (only data tests)");
   }
 }
 
@@ -180,8 +159,12 @@ std::unique_ptr<NodeTask> make_snapshot_task(const ParsedProject& project, const
   return std::make_unique<SnapshotTask>(project.session.adapter->default_database());
 }
 
-std::unique_ptr<NodeTask> make_test_task(const ParsedProject&, const RunFlags&, const RunOptions&) {
-  return std::make_unique<TestTask>();
+std::unique_ptr<NodeTask> make_test_task(const ParsedProject& project, const RunFlags&,
+                                         const RunOptions&) {
+  std::vector<std::unique_ptr<NodeTask>> tasks;
+  tasks.push_back(std::make_unique<TestTask>());
+  tasks.push_back(std::make_unique<UnitTestTask>(project.fixture_dirs));
+  return std::make_unique<BuildTask>(std::move(tasks), false);
 }
 
 int run_run(Invocation& invocation, const SelectionFlags& flags, const RunFlags& run_flags) {
@@ -203,7 +186,6 @@ int run_test(Invocation& invocation, const SelectionFlags& flags, const RunFlags
   TaskCommand command;
   command.which = "test";
   command.types = {ResourceType::Test, ResourceType::UnitTest};
-  command.filter = leave_out_unit_tests;
   return run_task_command(invocation, flags, run_flags, command, make_test_task);
 }
 
@@ -260,11 +242,11 @@ int run_retry(Invocation& invocation) {
   if (args.contains("threads") && args["threads"].is_number_integer())
     command.threads = args["threads"].get<int>();
   command.types = {ResourceType::Model, ResourceType::Seed, ResourceType::Snapshot,
-                   ResourceType::Test};
+                   ResourceType::Test, ResourceType::UnitTest};
   command.filter = [&](const Manifest& manifest, std::set<std::string>& selected) {
     selected.clear();
     for (const std::string& id : retried) {
-      if (manifest.nodes.count(id)) selected.insert(id);
+      if (manifest.find_node(id)) selected.insert(id);
     }
   };
   SelectionFlags everything;
@@ -290,9 +272,12 @@ int run_retry(Invocation& invocation) {
 
 std::unique_ptr<NodeTask> make_build_task(const ParsedProject& project, const RunFlags& run_flags,
                                           const RunOptions& options) {
-  return std::make_unique<BuildTask>(
-      make_model_task(project, run_flags, options), make_seed_task(project, run_flags, options),
-      make_snapshot_task(project, run_flags, options), make_test_task(project, run_flags, options));
+  std::vector<std::unique_ptr<NodeTask>> tasks;
+  tasks.push_back(make_model_task(project, run_flags, options));
+  tasks.push_back(make_seed_task(project, run_flags, options));
+  tasks.push_back(make_snapshot_task(project, run_flags, options));
+  tasks.push_back(make_test_task(project, run_flags, options));
+  return std::make_unique<BuildTask>(std::move(tasks), true);
 }
 
 int run_build(Invocation& invocation, const SelectionFlags& flags, const RunFlags& run_flags) {
@@ -300,7 +285,6 @@ int run_build(Invocation& invocation, const SelectionFlags& flags, const RunFlag
   command.which = "build";
   command.types = {ResourceType::Model, ResourceType::Seed, ResourceType::Snapshot,
                    ResourceType::Test, ResourceType::UnitTest};
-  command.filter = leave_out_unit_tests;
   return run_task_command(invocation, flags, run_flags, command, make_build_task);
 }
 

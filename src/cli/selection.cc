@@ -20,8 +20,15 @@ ParsedProject parse_and_check(Invocation& invocation) {
     validate_selectors(manifest.selectors);
   }
   Dag dag = Dag::build(manifest);
-  return {std::move(manifest), std::move(dag), std::move(session), invocation.project_dir(),
-          invocation.target_dir()};
+  std::map<std::string, std::vector<std::filesystem::path>> fixture_dirs;
+  std::vector<const Project*> projects = {&invocation.load_project()};
+  for (const Project& package : session.packages) projects.push_back(&package);
+  for (const Project* project : projects) {
+    for (const std::string& path : project->test_paths)
+      fixture_dirs[project->name].push_back(project->root_dir / path / "fixtures");
+  }
+  return {std::move(manifest),      std::move(dag),          std::move(session),
+          invocation.project_dir(), invocation.target_dir(), std::move(fixture_dirs)};
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,6 +33,8 @@ struct ParsedProject {
   ParseSession session;
   std::filesystem::path root_dir;    // the root project's folder
   std::filesystem::path target_dir;  // where this invocation's artifacts go
+  // Package name -> its <test-path>/fixtures folders, where unit tests find fixture files.
+  std::map<std::string, std::vector<std::filesystem::path>> fixture_dirs;
 };
 
 // Parses the project, checks the graph for cycles, and reads selectors.yml into the manifest.

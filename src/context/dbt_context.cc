@@ -240,7 +240,10 @@ struct DbtContext::Impl {
     std::string key(name);
     if (current_state) {
       RenderState& s = *current_state;
-      if (key == "this" && s.node) return node_relation(*s.node);
+      if (key == "this" && s.node) {
+        if (auto fixture = unit_test_input("this", current_execution_frame())) return *fixture;
+        return node_relation(*s.node);
+      }
       if (key == "model" && s.node) {
         Value dict = node_dict(*s.node);
         const ExecutionFrame* frame = current_execution_frame();
@@ -448,8 +451,20 @@ struct DbtContext::Impl {
   // state's relation; read through a subquery under --empty and in a microbatch.
   Value resolved_ref(const Node& node) {
     const ExecutionFrame* frame = current_execution_frame();
+    if (auto fixture = unit_test_input("ref:" + node.name, frame)) return *fixture;
     Value relation = deferred_relation(node, frame).value_or(node_relation(node));
     return filtered_input(relation, node.config, frame);
+  }
+
+  static const ExecutionFrame* frame_now() { return current_execution_frame(); }
+
+  // A unit test's fixture CTE standing in for `key`, when the running unit test gives one.
+  std::optional<Value> unit_test_input(const std::string& key, const ExecutionFrame* frame) {
+    if (!frame || !frame->options || !frame->options->unit_test) return std::nullopt;
+    const auto& ctes = frame->options->unit_test->ctes;
+    auto it = ctes.find(key);
+    if (it == ctes.end()) return std::nullopt;
+    return relation("", "", it->second, "cte");
   }
 
   // --empty reads no rows; a microbatch reads its window of a parent that sets event_time.
@@ -510,6 +525,9 @@ struct DbtContext::Impl {
     }
     for (const auto& [id, definition] : s.manifest->sources) {
       if (definition.source_name == source_name && definition.name == table_name) {
+        if (auto fixture = unit_test_input(
+                "source:" + definition.source_name + "." + definition.name, frame_now()))
+          return *fixture;
         Value found =
             relation(definition.database, definition.schema, definition.identifier, "table");
         return filtered_input(found, definition.config, current_execution_frame());
@@ -634,6 +652,13 @@ struct DbtContext::Impl {
     env.set_global("adapter", Value::host(std::make_shared<AdapterObject>(*this)));
     env.set_function("var", [this](CallArgs& args, Runtime&) {
       std::string name = string_arg(args, 0, "name", "var");
+      // A unit test's `overrides: vars:` come first.
+      if (const ExecutionFrame* frame = current_execution_frame();
+          frame && frame->options && frame->options->unit_test) {
+        if (const Data* value = frame->options->unit_test->vars.find(name)) {
+          return to_jinja(*value);
+        }
+      }
       if (auto value = lookup_var(name, current_package())) return render_var(*value);
       if (const Value* fallback = args.find(1, "default")) return *fallback;
       std::string where = current_state && current_state->node
@@ -1002,6 +1027,22 @@ std::unique_ptr<DbtContext> DbtContext::clone() const {
   copy->impl_->deferral = impl_->deferral;
   copy->impl_->env.set_global("run_started_at", Value(impl_->run_started_at));
   return copy;
+}
+
+std::string DbtContext::compile_for_execution(const Node& node, const Manifest& manifest,
+                                              WarehouseSession& session,
+                                              const ExecutionOptions& options) {
+  ExecutionOutcome outcome;
+  ExecutionFrame frame;
+  frame.node = &node;
+  frame.session = &session;
+  frame.options = &options;
+  frame.materialized = Impl::config_string(node, "materialized");
+  frame.outcome = &outcome;
+  if (auto self = relation_ref_of(impl_->node_relation(node))) frame.this_relation = *self;
+  ScopedExecution execution(&frame);
+  apply_execution_flags(impl_->env, options);
+  return compile(node, manifest);
 }
 
 void DbtContext::render_for_execution(const Node& node, const Manifest& manifest,

@@ -75,6 +75,11 @@ class DbtContext {
   void render_for_execution(const Node& node, const Manifest& manifest, WarehouseSession& session,
                             const ExecutionOptions& options, ExecutionOutcome& outcome);
 
+  // Compiles `node` in execution mode, without running its materialization: refs see
+  // `options` (a unit test's fixtures, --empty) and the warehouse through `session`.
+  std::string compile_for_execution(const Node& node, const Manifest& manifest,
+                                    WarehouseSession& session, const ExecutionOptions& options);
+
   // Execution mode for on-run-start/on-run-end hooks: renders the hook `operation` (its
   // raw_code) with `variables` (schemas, results, ...) visible to it and to the macros it calls;
   // statements those macros run go to `session`. Returns the SQL to execute.

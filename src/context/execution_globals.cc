@@ -703,6 +703,9 @@ void register_execution_globals(jinja::Environment& env, RelationObject::Quote q
   });
   env.set_function("is_incremental", [](CallArgs&, Runtime&) {
     // dbt's rule: the model is incremental, not fully refreshed, and already exists as a table.
+    if (current_frame && current_frame->options && current_frame->options->unit_test &&
+        current_frame->options->unit_test->is_incremental)
+      return Value(*current_frame->options->unit_test->is_incremental);
     if (!current_frame || current_frame->materialized != "incremental" || should_full_refresh())
       return Value(false);
     const RelationRef& self = current_frame->this_relation;

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/data.h"
 #include "common/query_result.h"
 
 namespace kiln {
@@ -62,6 +64,14 @@ struct ExecutionOptions {
     std::string event_time_start, event_time_end;
   };
   std::optional<Batch> batch;
+  // A unit test: the model's inputs are fixtures. "ref:<name>", "source:<source>.<table>" and
+  // "this" map to the CTE that replaces them; vars and is_incremental() can be overridden.
+  struct UnitTestInputs {
+    std::map<std::string, std::string> ctes;
+    Data vars = Data::map();
+    std::optional<bool> is_incremental;
+  };
+  std::optional<UnitTestInputs> unit_test;
 };
 
 // What running a node's materialization did.
@@ -79,6 +89,13 @@ struct ExecutionOutcome {
     std::string error;
   };
   std::vector<BatchOutcome> batches;
+  // A unit test's verdict: whether actual rows equal the expected ones, and if not, how.
+  struct UnitTestVerdict {
+    bool passed = false;
+    int64_t differing_rows = 0;
+    std::string diff;
+  };
+  std::optional<UnitTestVerdict> unit_test;
 };
 
 }  // namespace kiln

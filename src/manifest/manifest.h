@@ -37,6 +37,13 @@ struct Manifest {
   Data selectors = Data::map();  // selectors.yml, as written
 
   // parent_map / child_map are derived from depends_on_nodes by the graph (graph/dag.h).
+
+  // A node of `nodes` or `unit_tests` (what commands run); nullptr for anything else.
+  const Node* find_node(const std::string& unique_id) const {
+    if (auto it = nodes.find(unique_id); it != nodes.end()) return &it->second;
+    if (auto it = unit_tests.find(unique_id); it != unit_tests.end()) return &it->second;
+    return nullptr;
+  }
 };
 
 }  // namespace kiln

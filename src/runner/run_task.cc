@@ -98,7 +98,7 @@ void create_missing_schemas(const Manifest& manifest, const std::set<std::string
                             Connection& connection, const Adapter& adapter, const NodeTask& task) {
   std::map<std::string, std::set<std::string>> wanted;  // database -> schemas
   for (const std::string& id : nodes) {
-    const Node& node = manifest.nodes.at(id);
+    const Node& node = *manifest.find_node(id);
     if (!task.builds_relation(node) || node.schema.empty()) continue;
     wanted[node.database.empty() ? adapter.default_database() : node.database].insert(node.schema);
   }
@@ -144,6 +144,8 @@ std::filesystem::path node_output_path(const std::filesystem::path& target_dir,
                                        const std::string& folder, const Node& node) {
   std::filesystem::path base = target_dir / folder / node.package_name / node.original_file_path;
   if (node.test_metadata) return base / node.path;
+  // Unit tests share their property file: each gets a file named after it inside.
+  if (node.resource_type == ResourceType::UnitTest) return base / (node.name + ".sql");
   return base;
 }
 
@@ -370,13 +372,13 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
 
   std::set<std::string> models;  // the nodes the task runs
   for (const std::string& id : selected) {
-    auto it = manifest.nodes.find(id);
-    if (it != manifest.nodes.end() && task.runs(it->second)) models.insert(id);
+    const Node* node = manifest.find_node(id);
+    if (node && task.runs(*node)) models.insert(id);
   }
   size_t total = 0;
   std::map<std::string, size_t> by_kind;
   for (const std::string& id : models) {
-    const Node& node = manifest.nodes.at(id);
+    const Node& node = *manifest.find_node(id);
     if (task.hidden(node)) continue;
     ++total;
     ++by_kind[task.kind(node)];
@@ -403,7 +405,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
 
   SchedulerCallbacks callbacks;
   callbacks.execute = [&](const std::string& id, int worker) -> bool {
-    const Node& node = manifest.nodes.at(id);
+    const Node& node = *manifest.find_node(id);
     if (task.hidden(node)) return true;  // compiled into its children
     size_t index;
     {
@@ -511,7 +513,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
     return succeeded;
   };
   callbacks.skipped = [&](const std::string& id, const std::string&) {
-    const Node& node = manifest.nodes.at(id);
+    const Node& node = *manifest.find_node(id);
     if (task.hidden(node)) return;
     std::lock_guard lock(state.mutex);
     size_t index = ++state.started;
@@ -535,7 +537,7 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
     Data::List schema_list, pairs;
     std::set<std::pair<std::string, std::string>> seen;
     for (const std::string& id : models) {
-      const Node& node = manifest.nodes.at(id);
+      const Node& node = *manifest.find_node(id);
       std::string database = node.database.empty() ? default_database : node.database;
       if (!task.builds_relation(node) || !seen.insert({database, node.schema}).second) continue;
       schema_list.push_back(Data::string(node.schema));
@@ -628,6 +630,20 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
     for (const auto& [test, gated] : dag.test_edges()) {
       if (models.count(test) && models.count(gated)) parents[gated].push_back(test);
     }
+    // A unit test runs before its model, once the model's inputs are built, and a failure
+    // skips the model (dbt build's order).
+    for (const std::string& id : models) {
+      const Node& node = *manifest.find_node(id);
+      if (node.resource_type != ResourceType::UnitTest) continue;
+      for (const std::string& model : node.depends_on_nodes) {
+        if (!models.count(model)) continue;
+        std::vector<std::string> inputs;
+        for (const std::string& parent : parents[model])
+          if (parent != id) inputs.push_back(parent);
+        parents[id] = inputs;
+        parents[model].push_back(id);
+      }
+    }
   }
   Plan plan(ids, parents, priority);
   SchedulerOptions scheduler_options;
@@ -693,17 +709,16 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
       std::lock_guard lock(state.mutex);
       for (const NodeResult& result : state.results) {
         Data node = Data::map({{"unique_id", Data::string(result.unique_id)}});
-        if (auto it = manifest.nodes.find(result.unique_id); it != manifest.nodes.end()) {
-          node =
-              Data::map({{"unique_id", Data::string(result.unique_id)},
-                         {"name", Data::string(it->second.name)},
-                         {"resource_type",
-                          Data::string(std::string(resource_type_name(it->second.resource_type)))},
-                         {"package_name", Data::string(it->second.package_name)},
-                         {"schema", Data::string(it->second.schema)},
-                         {"database", Data::string(it->second.database)},
-                         {"alias", Data::string(it->second.alias)},
-                         {"config", it->second.config}});
+        if (const Node* found = manifest.find_node(result.unique_id)) {
+          node = Data::map({{"unique_id", Data::string(result.unique_id)},
+                            {"name", Data::string(found->name)},
+                            {"resource_type",
+                             Data::string(std::string(resource_type_name(found->resource_type)))},
+                            {"package_name", Data::string(found->package_name)},
+                            {"schema", Data::string(found->schema)},
+                            {"database", Data::string(found->database)},
+                            {"alias", Data::string(found->alias)},
+                            {"config", found->config}});
         }
         Data response = Data::map();
         if (result.adapter_response) {

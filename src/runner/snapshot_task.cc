@@ -37,14 +37,6 @@ ResultLine SnapshotTask::result_line(const Node& node, const NodeResult& result)
   return {"ERROR snapshotting " + relation(node), "ERROR", kRed, Level::Error};
 }
 
-BuildTask::BuildTask(std::unique_ptr<NodeTask> models, std::unique_ptr<NodeTask> seeds,
-                     std::unique_ptr<NodeTask> snapshots, std::unique_ptr<NodeTask> tests) {
-  tasks_.push_back(std::move(models));
-  tasks_.push_back(std::move(seeds));
-  tasks_.push_back(std::move(snapshots));
-  tasks_.push_back(std::move(tests));
-}
-
 const NodeTask* BuildTask::task_of(const Node& node) const {
   for (const auto& task : tasks_) {
     if (task->runs(node)) return task.get();

@@ -28,13 +28,14 @@ class SnapshotTask : public NodeTask {
   std::string default_database_;
 };
 
-// `kiln build`'s task: seeds, models, snapshots and data tests of the selection in one DAG, each
-// run by its own task. A data test runs before the nodes downstream of what it tests, and its
-// failure (not a warning) skips them.
+// `kiln build`'s task (and `kiln test`'s, for data and unit tests): the nodes of several
+// kinds, each run by the first task that runs it. With `gate` (build), a data test runs before
+// the nodes downstream of what it tests and its failure (not a warning) skips them; a unit test
+// runs before its model.
 class BuildTask : public NodeTask {
  public:
-  BuildTask(std::unique_ptr<NodeTask> models, std::unique_ptr<NodeTask> seeds,
-            std::unique_ptr<NodeTask> snapshots, std::unique_ptr<NodeTask> tests);
+  BuildTask(std::vector<std::unique_ptr<NodeTask>> tasks, bool gate)
+      : tasks_(std::move(tasks)), gate_(gate) {}
   bool runs(const Node& node) const override { return task_of(node) != nullptr; }
   bool hidden(const Node& node) const override { return of(node).hidden(node); }
   bool builds_relation(const Node& node) const override { return of(node).builds_relation(node); }
@@ -57,12 +58,13 @@ class BuildTask : public NodeTask {
                                          const std::string& code_path) const override {
     return of(node).summary_lines(node, result, code_path);
   }
-  bool tests_gate_children() const override { return true; }
+  bool tests_gate_children() const override { return gate_; }
 
  private:
   const NodeTask* task_of(const Node& node) const;
   const NodeTask& of(const Node& node) const { return *task_of(node); }
   std::vector<std::unique_ptr<NodeTask>> tasks_;
+  bool gate_;
 };
 
 }  // namespace kiln
