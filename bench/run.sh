@@ -14,3 +14,6 @@ echo "## Run on DuckDB"
 echo
 echo "## Seed load"
 "$here/seed_bench.sh" "$build/src/cli/kiln"
+echo
+echo "## Test fusion"
+"$here/fusion_bench.sh" "$build/src/cli/kiln"

@@ -126,6 +126,8 @@ int run(int argc, char** argv) {
   add_selection_flags(*test_cmd, selection);
   test_cmd->add_flag("-x,--fail-fast", run_flags.fail_fast, "Stop at the first failure");
   add_deploy_flags(*test_cmd);
+  test_cmd->add_flag("!--no-fuse-tests", run_flags.fuse_tests,
+                     "Run every data test as its own query (no shared scan per relation)");
   test_cmd->add_flag("--store-failures", run_flags.store_failures,
                      "Store every test's failing rows (unless its store_failures config is false)");
   CLI::App* snapshot = app.add_subcommand("snapshot", "Record changes of the selected snapshots");
@@ -141,6 +143,8 @@ int run(int argc, char** argv) {
                   "Store every test's failing rows (unless its store_failures config is false)");
   add_deploy_flags(*build);
   add_event_time_flags(*build);
+  build->add_flag("!--no-fuse-tests", run_flags.fuse_tests,
+                  "Run every data test as its own query (no shared scan per relation)");
   CLI::App* retry = app.add_subcommand(
       "retry", "Re-run what errored or was skipped in the last run_results.json");
   CLI::App* show_cmd = app.add_subcommand("show", "Preview the rows of a node or an inline query");

@@ -159,10 +159,21 @@ std::unique_ptr<NodeTask> make_snapshot_task(const ParsedProject& project, const
   return std::make_unique<SnapshotTask>(project.session.adapter->default_database());
 }
 
-std::unique_ptr<NodeTask> make_test_task(const ParsedProject& project, const RunFlags&,
-                                         const RunOptions&) {
+std::unique_ptr<NodeTask> make_test_task(const ParsedProject& project, const RunFlags& run_flags,
+                                         const RunOptions& options) {
+  std::shared_ptr<TestFusion> fusion;
+  if (run_flags.fuse_tests) {
+    TestFusion::Options fusion_options;
+    fusion_options.store_failures = run_flags.store_failures;
+    fusion_options.adapter_type = project.session.adapter->type();
+    fusion_options.fuse_tables = fusion_options.adapter_type != "duckdb";
+    fusion_options.builtin_dbt_utils =
+        std::none_of(project.session.packages.begin(), project.session.packages.end(),
+                     [](const Project& package) { return package.name == "dbt_utils"; });
+    fusion = std::make_shared<TestFusion>(project.manifest, options.selected, fusion_options);
+  }
   std::vector<std::unique_ptr<NodeTask>> tasks;
-  tasks.push_back(std::make_unique<TestTask>());
+  tasks.push_back(std::make_unique<TestTask>(std::move(fusion)));
   tasks.push_back(std::make_unique<UnitTestTask>(project.fixture_dirs));
   return std::make_unique<BuildTask>(std::move(tasks), false);
 }
@@ -324,6 +335,7 @@ int run_task_command(Invocation& invocation, const SelectionFlags& flags, const 
   options.full_refresh = run_flags.full_refresh;
   options.store_failures = run_flags.store_failures;
   options.empty = run_flags.empty;
+  options.selected = selected;
   options.use_color = invocation.use_color();
   options.target_name = target.name;
   options.target_dir = target_dir;

@@ -18,6 +18,7 @@ struct RunFlags {
   bool empty = false;           // --empty: refs and sources read no rows (a cheap dry run)
   bool defer = false;           // --defer: unbuilt parents resolve to --state's relations
   bool favor_state = false;     // --favor-state: ... even when the target has them
+  bool fuse_tests = true;       // --no-fuse-tests: every data test runs its own query
   // --event-time-start/--event-time-end: the window microbatch models (re)build.
   std::string event_time_start, event_time_end;
   // kiln retry: microbatch model id -> its failed batches, [start, end) in ISO 8601.

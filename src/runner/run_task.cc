@@ -624,7 +624,8 @@ RunSummary run_nodes(const Manifest& manifest, const Dag& dag,
 
   std::vector<std::string> ids(models.begin(), models.end());
   std::map<std::string, int> priority;
-  for (const std::string& id : ids) priority[id] = dag.critical_path(id);
+  for (const std::string& id : ids)
+    priority[id] = dag.critical_path(id) * 4 + task.tie_break(*manifest.find_node(id));
   std::map<std::string, std::vector<std::string>> parents = dag.subgraph_parents(models);
   if (task.tests_gate_children()) {
     for (const auto& [test, gated] : dag.test_edges()) {

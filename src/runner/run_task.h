@@ -31,8 +31,9 @@ struct RunOptions {
   int threads = 1;
   bool fail_fast = false;
   bool full_refresh = false;
-  bool store_failures = false;  // tests keep their failing rows unless configured otherwise
-  bool empty = false;           // --empty: refs and sources render as zero-row selects
+  bool store_failures = false;     // tests keep their failing rows unless configured otherwise
+  bool empty = false;              // --empty: refs and sources render as zero-row selects
+  std::set<std::string> selected;  // what the command selected (tasks plan with it)
   bool use_color = false;
   std::string target_name;            // for "Concurrency: 4 threads (target='dev')"
   std::filesystem::path target_dir;   // absolute; target/run/ goes here
@@ -91,6 +92,9 @@ class NodeTask {
   virtual std::string other_error(const Node&) const { return "Compilation Error"; }
   // Does the node's work; by default renders its materialization (models, tests, snapshots).
   virtual void execute(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const;
+  // Among nodes equally far from the end of the DAG, higher goes first (fused test groups
+  // start their shared queries before the tests that only read the answer).
+  virtual int tie_break(const Node&) const { return 0; }
   // Whether a data test gates the nodes downstream of what it tests (dbt build): the test runs
   // before them and its failure skips them (Dag::test_edges()).
   virtual bool tests_gate_children() const { return false; }

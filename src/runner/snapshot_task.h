@@ -59,6 +59,7 @@ class BuildTask : public NodeTask {
     return of(node).summary_lines(node, result, code_path);
   }
   bool tests_gate_children() const override { return gate_; }
+  int tie_break(const Node& node) const override { return of(node).tie_break(node); }
 
  private:
   const NodeTask* task_of(const Node& node) const;

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <memory>
+
 #include "runner/run_task.h"
+#include "runner/test_fusion.h"
 
 namespace kiln {
 
@@ -10,6 +13,8 @@ namespace kiln {
 // should_error holds fails when its severity is error; otherwise should_warn makes it warn.
 class TestTask : public NodeTask {
  public:
+  // With `fusion`, tests it fused are answered by their relation's shared query.
+  explicit TestTask(std::shared_ptr<TestFusion> fusion = nullptr) : fusion_(std::move(fusion)) {}
   bool runs(const Node& node) const override;
   std::string kind(const Node&) const override { return "data test"; }
   std::string noun(const Node&) const override { return "test"; }
@@ -19,6 +24,13 @@ class TestTask : public NodeTask {
   ResultLine result_line(const Node& node, const NodeResult& result) const override;
   std::vector<std::string> summary_lines(const Node& node, const NodeResult& result,
                                          const std::string& code_path) const override;
+  void execute(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const override;
+  int tie_break(const Node& node) const override {
+    return fusion_ && fusion_->leads_group(node.unique_id) ? 1 : 0;
+  }
+
+ private:
+  std::shared_ptr<TestFusion> fusion_;
 };
 
 }  // namespace kiln
