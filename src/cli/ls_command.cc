@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "cli/commands.h"
 #include "cli/selection.h"
 #include "common/strings.h"
@@ -15,14 +17,16 @@ std::string selector_text(const Manifest& manifest, const std::string& id) {
   if (auto it = manifest.sources.find(id); it != manifest.sources.end()) {
     return "source:" + join(it->second.fqn, ".");
   }
+  // Unit tests, exposures, metrics, semantic models and saved queries are found by
+  // <package>.<name>, so dbt prints them that way.
   if (auto it = manifest.unit_tests.find(id); it != manifest.unit_tests.end()) {
-    return "unit_test:" + join(it->second.fqn, ".");
+    return "unit_test:" + it->second.package_name + "." + it->second.name;
   }
   for (const auto* group : {&manifest.exposures, &manifest.metrics, &manifest.semantic_models,
                             &manifest.saved_queries}) {
     if (auto it = group->find(id); it != group->end()) {
       return std::string(resource_type_name(it->second.resource_type)) + ":" +
-             join(it->second.fqn, ".");
+             it->second.package_name + "." + it->second.name;
     }
   }
   return id;
@@ -60,17 +64,46 @@ std::string path_text(const Manifest& manifest, const std::string& id) {
   return id;
 }
 
+// Python's json.dumps layout, as `dbt ls --output json` prints: ", " and ": " separators,
+// non-ASCII escaped, keys in the order the node has them.
+void append_python_json(std::string& out, const nlohmann::ordered_json& value) {
+  if (value.is_object()) {
+    out += '{';
+    bool first = true;
+    for (const auto& [key, item] : value.items()) {
+      if (!first) out += ", ";
+      first = false;
+      out += nlohmann::ordered_json(key).dump(-1, ' ', true);
+      out += ": ";
+      append_python_json(out, item);
+    }
+    out += '}';
+  } else if (value.is_array()) {
+    out += '[';
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out += ", ";
+      append_python_json(out, value[i]);
+    }
+    out += ']';
+  } else {
+    out += value.dump(-1, ' ', true);
+  }
+}
+
 std::string json_text(const Manifest& manifest, const std::string& id,
                       const std::vector<std::string>& keys) {
   static const std::vector<std::string> kDefaultKeys = {
       "name",  "resource_type", "package_name", "original_file_path", "unique_id",
       "alias", "config",        "tags",         "depends_on"};
-  nlohmann::json full = nlohmann::json::parse(resource_to_json(manifest, id));
-  nlohmann::json out = nlohmann::json::object();
-  for (const std::string& key : keys.empty() ? kDefaultKeys : keys) {
-    if (full.contains(key)) out[key] = full[key];
+  const std::vector<std::string>& wanted = keys.empty() ? kDefaultKeys : keys;
+  nlohmann::ordered_json full = nlohmann::ordered_json::parse(resource_to_json(manifest, id));
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : full.items()) {
+    if (std::find(wanted.begin(), wanted.end(), key) != wanted.end()) out[key] = value;
   }
-  return out.dump();
+  std::string text;
+  append_python_json(text, out);
+  return text;
 }
 
 }  // namespace
@@ -99,7 +132,7 @@ int run_ls(Invocation& invocation, const SelectionFlags& flags, const std::strin
     else
       lines.push_back(selector_text(project.manifest, id));
   }
-  std::sort(lines.begin(), lines.end());
+  // In unique id order, as dbt lists them (`selected` is sorted).
   if (lines.empty()) {
     events().warn("Z060", "No nodes selected!");
     return kExitSuccess;

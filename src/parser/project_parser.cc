@@ -559,8 +559,41 @@ class ProjectParser {
     node.description = patch.description;
     node.columns = patch.columns;
     node.constraints = patch.constraints;
+    add_foreign_key_parents(node);
     patch_configs_[node.unique_id] = patch.config;
     patch_tests_[node.unique_id] = &patch;
+  }
+
+  // A foreign key constraint's `to: ref('x')` / `source('s', 't')` is a parent, as in dbt: the
+  // referenced table must exist before this one is built.
+  static void add_foreign_key_parents(Node& node) {
+    auto add = [&](const Data& constraints) {
+      if (!constraints.is_list()) return;
+      for (const Data& constraint : constraints.as_list()) {
+        const Data* to = constraint.is_map() ? constraint.find("to") : nullptr;
+        if (!to || !to->is_string()) continue;
+        std::string_view text = trim(to->as_string());
+        std::vector<std::string> names;
+        for (size_t i = 0; i < text.size(); ++i) {
+          if (text[i] != '\'' && text[i] != '"') continue;
+          size_t end = text.find(text[i], i + 1);
+          if (end == std::string_view::npos) break;
+          names.emplace_back(text.substr(i + 1, end - i - 1));
+          i = end;
+        }
+        if (text.starts_with("ref(") && (names.size() == 1 || names.size() == 2)) {
+          RefCall call{names.size() == 2 ? names[0] : "", names.back(), std::nullopt};
+          if (std::find(node.refs.begin(), node.refs.end(), call) == node.refs.end())
+            node.refs.push_back(call);
+        } else if (text.starts_with("source(") && names.size() == 2) {
+          SourceCall call{names[0], names[1]};
+          if (std::find(node.sources.begin(), node.sources.end(), call) == node.sources.end())
+            node.sources.push_back(call);
+        }
+      }
+    };
+    add(node.constraints);
+    for (const ColumnDef& column : node.columns) add(column.constraints);
   }
 
   void apply_versions(const NodePatch& patch) {
@@ -869,6 +902,17 @@ class ProjectParser {
     if (const Data* docs = node.config.find("docs"); docs && docs->is_map()) node.docs = *docs;
     if (const Data* contract = node.config.find("contract"); contract && contract->is_map()) {
       node.contract = *contract;
+      const Data* enforced = contract->find("enforced");
+      const Data* materialized = node.config.find("materialized");
+      if (enforced && enforced->is_bool() && enforced->as_bool() && materialized &&
+          materialized->is_string() && materialized->as_string() == "ephemeral") {
+        // As dbt: an ephemeral model builds no relation whose columns a contract could check.
+        throw KilnError(ErrorKind::Project,
+                        "model " + node.name + " is ephemeral and has an enforced contract",
+                        {node.original_file_path},
+                        "contracts need a relation to check: make it a view or table, or set "
+                        "contract: {enforced: false}");
+      }
     }
     if (const Data* access = node.config.find("access"); access && access->is_string()) {
       node.access = access->as_string();
@@ -1004,7 +1048,18 @@ class ProjectParser {
     node.test_metadata = TestMetadata{test.test_name, test.namespace_, test.kwargs};
     node.created_at = created_at_;
     node.config_call_dict = test.config;
-    std::string macro_package = test.namespace_.empty() ? "dbt" : test.namespace_;
+    // The macro that defines the test: the namespace's, else the first of the test's own
+    // package, the root project and kiln's built-ins that has it (dbt's search order).
+    std::string macro_package = test.namespace_;
+    if (macro_package.empty()) {
+      macro_package = "dbt";
+      for (const std::string& package : {project.name, root_.name}) {
+        if (manifest_.macros.count("macro." + package + ".test_" + test.test_name)) {
+          macro_package = package;
+          break;
+        }
+      }
+    }
     node.depends_on_macros = {"macro." + macro_package + ".test_" + test.test_name,
                               "macro.dbt.get_where_subquery"};
     finish_node(node);
