@@ -34,6 +34,12 @@ struct ParseSession {
   std::unique_ptr<DbtContext> context;
 };
 struct SelectionFlags;
+struct Node;
+
+// Command output (compiled SQL, previews): printed as is, without a time, even with --quiet.
+void print_output(const std::string& text);
+// A node for SQL given with --inline, compiled like a model of the root project.
+Node inline_sql_node(const std::string& project_name, const std::string& sql);
 int run_ls(Invocation& invocation, const SelectionFlags& flags, const std::string& output,
            const std::vector<std::string>& output_keys);
 int run_compile(Invocation& invocation, const SelectionFlags& flags, const std::string& inline_sql);

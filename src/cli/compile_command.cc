@@ -6,7 +6,6 @@
 #include "runner/run_task.h"
 
 namespace kiln {
-namespace {
 
 void print_output(const std::string& text) {
   Event event;
@@ -16,7 +15,18 @@ void print_output(const std::string& text) {
   events().emit(std::move(event));
 }
 
-}  // namespace
+Node inline_sql_node(const std::string& project_name, const std::string& sql) {
+  Node node;
+  node.resource_type = ResourceType::SqlOperation;
+  node.name = "inline_query";
+  node.package_name = project_name;
+  node.unique_id = "sql_operation." + project_name + ".inline_query";
+  node.original_file_path = "inline";
+  node.path = "inline_query.sql";
+  node.raw_code = sql;
+  node.config = Data::map({{"materialized", Data::string("view")}});
+  return node;
+}
 
 int run_compile(Invocation& invocation, const SelectionFlags& flags,
                 const std::string& inline_sql) {
@@ -25,14 +35,7 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
   DbtContext& context = *project.session.context;
 
   if (!inline_sql.empty()) {
-    Node node;
-    node.resource_type = ResourceType::SqlOperation;
-    node.name = "inline_query";
-    node.package_name = root.name;
-    node.unique_id = "sql_operation." + root.name + ".inline_query";
-    node.original_file_path = "inline";
-    node.raw_code = inline_sql;
-    node.config = Data::map({{"materialized", Data::string("view")}});
+    Node node = inline_sql_node(root.name, inline_sql);
     print_output("Compiled inline node is:");
     print_output(context.compile(node, project.manifest));
     return kExitSuccess;

@@ -21,28 +21,6 @@
 namespace kiln {
 namespace {
 
-void print_output(const std::string& text) {
-  Event event;
-  event.code = "Q041";
-  event.message = text;
-  event.is_output = true;
-  events().emit(std::move(event));
-}
-
-// A node for SQL given on the command line (`--inline`), compiled like a model of the root project.
-Node inline_node(const std::string& project_name, const std::string& sql) {
-  Node node;
-  node.resource_type = ResourceType::SqlOperation;
-  node.name = "inline_query";
-  node.package_name = project_name;
-  node.unique_id = "sql_operation." + project_name + ".inline_query";
-  node.original_file_path = "inline";
-  node.path = "inline_query.sql";
-  node.raw_code = sql;
-  node.config = Data::map({{"materialized", Data::string("view")}});
-  return node;
-}
-
 std::string without_trailing_semicolons(std::string_view sql) {
   std::string_view text = trim(sql);
   while (!text.empty() && text.back() == ';') text = trim(text.substr(0, text.size() - 1));
@@ -125,7 +103,7 @@ int run_show(Invocation& invocation, const SelectionFlags& flags, const ShowFlag
   std::vector<std::pair<const Node*, std::string>> previews;  // node and its compiled SQL
   Node inline_query;
   if (!show.inline_sql.empty()) {
-    inline_query = inline_node(project.manifest.metadata.project_name, show.inline_sql);
+    inline_query = inline_sql_node(project.manifest.metadata.project_name, show.inline_sql);
     previews.push_back({&inline_query, context.compile(inline_query, project.manifest)});
   } else {
     std::set<std::string> selected = select_from(

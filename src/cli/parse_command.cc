@@ -134,6 +134,12 @@ int run_parse(Invocation& invocation, bool partial_parse) {
       say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
       return kExitSuccess;
     }
+    if (std::optional<std::string> found = splice_parse(invocation)) {
+      events().debug("Z055", "only model SQL bodies changed; spliced them into " + path.string());
+      say("Z050", *found);
+      say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
+      return kExitSuccess;
+    }
   }
   // Listing the files overlaps with parsing, which leaves a core idle in its sequential phases.
   std::future<ParseInputs> inputs =
@@ -148,7 +154,7 @@ int run_parse(Invocation& invocation, bool partial_parse) {
                                                          .count())) +
                      " ms");
   std::string found = found_line(manifest);
-  record_parse(invocation, inputs.get(), found);
+  record_parse(invocation, inputs.get(), found, manifest);
   say("Z050", found);
   say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
   return kExitSuccess;

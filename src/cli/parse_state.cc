@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -15,7 +16,10 @@
 #include "common/env_reads.h"
 #include "common/file_output.h"
 #include "common/hashing.h"
+#include "common/json_writer.h"
+#include "parser/static_extractor.h"
 #include "project/profile.h"
+#include "project/yaml_reader.h"
 
 namespace kiln {
 namespace {
@@ -84,21 +88,100 @@ void list_files(int parent_fd, const std::string& relative, const std::set<std::
   ::closedir(dir);
 }
 
-std::string files_digest(Invocation& invocation, int64_t reference_ns) {
+std::vector<std::string> file_listing(Invocation& invocation, int64_t reference_ns) {
   std::filesystem::path root = invocation.project_dir();
   std::set<std::string> skipped;
   for (const std::filesystem::path& output : {invocation.target_dir(), invocation.log_dir()}) {
     skipped.insert(output.lexically_relative(root).string());
   }
-  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0) return "no project folder";
   std::vector<std::string> lines;
+  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return {"no project folder"};
   list_files(root_fd, "", skipped, reference_ns - kRacyWindowNs, lines, 0);
   ::close(root_fd);
   std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::string listing_digest(const std::vector<std::string>& lines) {
   std::string listing;
   for (const std::string& line : lines) listing += line + "\n";
   return sha256_hex(listing);
+}
+
+std::string files_digest(Invocation& invocation, int64_t reference_ns) {
+  return listing_digest(file_listing(invocation, reference_ns));
+}
+
+// What a model's SQL asks of the parse: its ref/source/config calls and the macros it uses.
+// Equal signatures mean an edit changed nothing but the SQL around them.
+std::string call_signature(const std::vector<RefCall>& refs, const std::vector<SourceCall>& sources,
+                           const Data& config, const std::vector<std::string>& macros) {
+  std::string text;
+  for (const RefCall& ref : refs)
+    text += "ref " + ref.package + "|" + ref.name + "|" + ref.version.value_or("-") + "\n";
+  for (const SourceCall& source : sources)
+    text += "source " + source.source_name + "|" + source.table_name + "\n";
+  text += "config " + config.to_json() + "\n";
+  for (const std::string& macro : macros) text += "macro " + macro + "\n";
+  return sha256_hex(text);
+}
+
+// The path of a listing line "path size mtime [digest]" (paths may hold spaces; the fields
+// after them do not, and only a digest is 64 characters long).
+std::string path_of_line(const std::string& line) {
+  std::string rest = line;
+  auto drop_last = [&]() {
+    size_t space = rest.rfind(' ');
+    std::string last = space == std::string::npos ? rest : rest.substr(space + 1);
+    rest = space == std::string::npos ? "" : rest.substr(0, space);
+    return last;
+  };
+  if (drop_last().size() == 64) drop_last();  // a digest, then the mtime
+  drop_last();                                // the size
+  return rest;
+}
+
+// A file mapped read-only into memory.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+      void* data =
+          ::mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (data != MAP_FAILED) {
+        data_ = static_cast<const char*>(data);
+        size_ = static_cast<size_t>(info.st_size);
+      }
+    }
+    ::close(fd);
+  }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  bool ok() const { return data_ != nullptr; }
+  std::string_view text() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// The end (exclusive) of the JSON string that starts at `open` (its opening quote).
+size_t json_string_end(std::string_view text, size_t open) {
+  for (size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string::npos;
 }
 
 // Everything but the project's files: the binary, --vars, the target, the environment variables
@@ -140,7 +223,8 @@ ParseInputs capture_parse_inputs(Invocation& invocation) {
   inputs.reference_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-  inputs.files_digest = files_digest(invocation, inputs.reference_ns);
+  inputs.listing = file_listing(invocation, inputs.reference_ns);
+  inputs.files_digest = listing_digest(inputs.listing);
   return inputs;
 }
 
@@ -169,18 +253,149 @@ std::optional<std::string> reusable_parse(Invocation& invocation) {
   }
 }
 
-void record_parse(Invocation& invocation, const ParseInputs& inputs,
-                  const std::string& found_summary) {
-  std::vector<std::string> env_names = env_reads();
+namespace {
+
+void write_state(Invocation& invocation, nlohmann::json state) {
   ManifestStamp stamp = stamp_of(invocation.target_dir() / "manifest.json");
+  state["manifest_size"] = stamp.size;
+  state["manifest_modified_ns"] = stamp.modified;
+  write_file_if_changed(invocation.target_dir() / kStateFile, state.dump() + "\n");
+}
+
+}  // namespace
+
+void record_parse(Invocation& invocation, const ParseInputs& inputs,
+                  const std::string& found_summary, const Manifest& manifest) {
+  std::vector<std::string> env_names = env_reads();
+  // The root project's SQL models, by file: what a body-only edit may splice.
+  nlohmann::json models = nlohmann::json::object();
+  for (const auto& [id, node] : manifest.nodes) {
+    if (node.resource_type != ResourceType::Model || node.language != "sql" ||
+        node.package_name != manifest.metadata.project_name)
+      continue;
+    models[node.original_file_path] = {
+        {"id", id},
+        {"calls",
+         call_signature(node.refs, node.sources, node.config_call_dict, node.depends_on_macros)}};
+  }
   nlohmann::json state = {{"settings", settings_digest(invocation, env_names)},
                           {"files", inputs.files_digest},
+                          {"listing", inputs.listing},
+                          {"models", std::move(models)},
                           {"reference_ns", inputs.reference_ns},
                           {"env_vars", env_names},
-                          {"manifest_size", stamp.size},
-                          {"manifest_modified_ns", stamp.modified},
                           {"found", found_summary}};
-  write_file_if_changed(invocation.target_dir() / kStateFile, state.dump(1) + "\n");
+  write_state(invocation, std::move(state));
+}
+
+std::optional<std::string> splice_parse(Invocation& invocation) {
+  std::ifstream in(invocation.target_dir() / kStateFile);
+  if (!in) return std::nullopt;
+  nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
+  if (state.is_discarded() || !state.is_object() || !state.contains("listing")) return std::nullopt;
+  try {
+    std::filesystem::path manifest_path = invocation.target_dir() / "manifest.json";
+    ManifestStamp stamp = stamp_of(manifest_path);
+    if (stamp.size != state.at("manifest_size").get<int64_t>() ||
+        stamp.modified != state.at("manifest_modified_ns").get<int64_t>())
+      return std::nullopt;
+    auto env_names = state.at("env_vars").get<std::vector<std::string>>();
+    if (settings_digest(invocation, env_names) != state.at("settings").get<std::string>())
+      return std::nullopt;
+    // The same racy window as the recorded listing, so unchanged files list the same.
+    int64_t reference = state.at("reference_ns").get<int64_t>();
+    std::vector<std::string> listing = file_listing(invocation, reference);
+    auto old_listing = state.at("listing").get<std::vector<std::string>>();
+    if (listing.size() != old_listing.size()) return std::nullopt;  // added or removed files
+    std::vector<std::string> changed;
+    for (size_t i = 0; i < listing.size(); ++i) {
+      if (listing[i] == old_listing[i]) continue;
+      std::string path = path_of_line(listing[i]);
+      if (path != path_of_line(old_listing[i])) return std::nullopt;
+      changed.push_back(path);
+    }
+    if (changed.empty() || changed.size() > 16) return std::nullopt;
+
+    const nlohmann::json& models = state.at("models");
+    struct Edit {
+      std::string id, text;
+    };
+    std::vector<Edit> edits;
+    for (const std::string& path : changed) {
+      if (!models.contains(path)) return std::nullopt;
+      std::string text = read_text_file(invocation.project_dir() / path, path);
+      StaticExtraction extraction = extract_static(text);
+      if (!extraction.is_static) return std::nullopt;
+      if (call_signature(extraction.refs, extraction.sources, extraction.config, {}) !=
+          models.at(path).at("calls").get<std::string>())
+        return std::nullopt;
+      edits.push_back({models.at(path).at("id").get<std::string>(), std::move(text)});
+    }
+
+    // Mapped, not read: copying 60 MB into fresh memory costs more than the whole splice.
+    MappedFile mapped(manifest_path);
+    if (!mapped.ok()) return std::nullopt;
+    std::string_view manifest = mapped.text();
+    struct Splice {
+      size_t begin, end;
+      std::string text;
+    };
+    std::vector<Splice> splices;
+    for (const Edit& edit : edits) {
+      size_t node = manifest.find("\"" + edit.id + "\":{");
+      if (node == std::string::npos) return std::nullopt;
+      size_t raw = manifest.find("\"raw_code\":", node);
+      size_t checksum = manifest.find("\"checksum\":{\"name\":\"sha256\",\"checksum\":", node);
+      if (raw == std::string::npos || checksum == std::string::npos) return std::nullopt;
+      size_t raw_open = raw + std::string_view("\"raw_code\":").size();
+      size_t raw_end = json_string_end(manifest, raw_open);
+      size_t sum_open =
+          checksum + std::string_view("\"checksum\":{\"name\":\"sha256\",\"checksum\":").size();
+      size_t sum_end = json_string_end(manifest, sum_open);
+      if (raw_end == std::string::npos || sum_end == std::string::npos) return std::nullopt;
+      std::string raw_json, sum_json;
+      append_json_string(raw_json, edit.text);
+      append_json_string(sum_json, sha256_hex(edit.text));
+      splices.push_back({raw_open, raw_end, std::move(raw_json)});
+      splices.push_back({sum_open, sum_end, std::move(sum_json)});
+    }
+    // This parse's time and invocation, in the metadata at the top.
+    std::string now = iso8601_utc(std::chrono::system_clock::now());
+    auto stamp_field = [&](const std::string& key, const std::string& value) {
+      size_t at = manifest.find("\"" + key + "\":", 0);
+      if (at == std::string::npos || at > 4096) return;
+      size_t open = at + key.size() + 3;
+      size_t end = json_string_end(manifest, open);
+      if (end == std::string::npos) return;
+      std::string json;
+      append_json_string(json, value);
+      splices.push_back({open, end, std::move(json)});
+    };
+    for (const char* key : {"generated_at", "invocation_started_at", "run_started_at"})
+      stamp_field(key, now);
+    stamp_field("invocation_id", invocation.invocation_id());
+    std::sort(splices.begin(), splices.end(),
+              [](const Splice& a, const Splice& b) { return a.begin < b.begin; });
+    std::vector<std::string_view> pieces;
+    size_t position = 0;
+    for (const Splice& splice : splices) {
+      if (splice.begin < position) return std::nullopt;  // overlapping: give up
+      pieces.push_back(manifest.substr(position, splice.begin - position));
+      pieces.push_back(splice.text);
+      position = splice.end;
+    }
+    pieces.push_back(manifest.substr(position));
+    replace_file(manifest_path, pieces);
+    std::string found = state.at("found").get<std::string>();
+    state["listing"] = listing;
+    state["files"] = listing_digest(listing);
+    write_state(invocation, std::move(state));
+    return found;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  } catch (const KilnError&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace kiln

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/invocation.h"
+#include "manifest/manifest.h"
 
 namespace kiln {
 
@@ -19,14 +21,22 @@ namespace kiln {
 struct ParseInputs {
   int64_t reference_ns = 0;  // files changed after reference - 3 s are compared by content
   std::string files_digest;
+  std::vector<std::string> listing;  // "path size mtime [digest]" per file, sorted
 };
 ParseInputs capture_parse_inputs(Invocation& invocation);
 
 // The "Found ..." summary of the recorded parse when it can be reused as it is; nullopt otherwise.
 std::optional<std::string> reusable_parse(Invocation& invocation);
 
-// Records the parse of `inputs` that just wrote target/manifest.json.
+// When the only changes since the recorded parse are SQL bodies of the root project's models
+// (their ref/source/config calls, statically extracted, the same as before, no file added or
+// removed, nothing else changed), the new manifest is the old one with those models' raw_code
+// and checksum replaced: writes it and returns the "Found ..." summary. nullopt otherwise, and
+// then a full parse is needed.
+std::optional<std::string> splice_parse(Invocation& invocation);
+
+// Records the parse of `inputs` that just wrote target/manifest.json from `manifest`.
 void record_parse(Invocation& invocation, const ParseInputs& inputs,
-                  const std::string& found_summary);
+                  const std::string& found_summary, const Manifest& manifest);
 
 }  // namespace kiln

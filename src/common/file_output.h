@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 namespace kiln {
 
@@ -11,5 +12,10 @@ namespace kiln {
 // truncated-and-rewritten file to disk on close), keeps a 30,000-file compile from waiting on
 // the disk. Returns whether it wrote. Throws KilnError(Io) naming the path on failure.
 bool write_file_if_changed(const std::filesystem::path& path, std::string_view text);
+
+// Writes the concatenation of `pieces` to `path` through a temporary file renamed over it, so a
+// reader sees the old file or the new one, never a part; a big file is assembled without first
+// copying it into one string. Throws KilnError(Io) naming the path on failure.
+void replace_file(const std::filesystem::path& path, const std::vector<std::string_view>& pieces);
 
 }  // namespace kiln

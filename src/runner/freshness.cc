@@ -263,23 +263,8 @@ std::string sources_json(const FreshnessSummary& summary, const std::string& dbt
     w.field("max_loaded_at_time_ago_in_s", result.age_seconds);
     w.field("status", freshness_status_name(result.status));
     w.key("criteria").value(result.criteria);
-    w.key("adapter_response").begin_object();
-    if (result.adapter_response) {
-      w.field("_message", result.adapter_response->message);
-      if (!result.adapter_response->code.empty()) w.field("code", result.adapter_response->code);
-      if (result.adapter_response->rows_affected >= 0)
-        w.field("rows_affected", result.adapter_response->rows_affected);
-    }
-    w.end_object();
-    w.key("timing").begin_array();
-    for (const TimingEntry& entry : result.timing) {
-      w.begin_object()
-          .field("name", entry.name)
-          .field("started_at", iso8601_utc(entry.started_at))
-          .field("completed_at", iso8601_utc(entry.completed_at))
-          .end_object();
-    }
-    w.end_array();
+    write_adapter_response(w, result.adapter_response);
+    write_timing(w, result.timing);
     w.field("thread_id", result.thread_id);
     w.field("execution_time", result.execution_time);
     w.end_object();

@@ -28,6 +28,28 @@ std::string_view node_status_name(NodeStatus status) {
   return "error";
 }
 
+void write_timing(JsonWriter& w, const std::vector<TimingEntry>& timing) {
+  w.key("timing").begin_array();
+  for (const TimingEntry& entry : timing) {
+    w.begin_object()
+        .field("name", entry.name)
+        .field("started_at", iso8601_utc(entry.started_at))
+        .field("completed_at", iso8601_utc(entry.completed_at))
+        .end_object();
+  }
+  w.end_array();
+}
+
+void write_adapter_response(JsonWriter& w, const std::optional<AdapterResponse>& response) {
+  w.key("adapter_response").begin_object();
+  if (response) {
+    w.field("_message", response->message);
+    if (!response->code.empty()) w.field("code", response->code);
+    if (response->rows_affected >= 0) w.field("rows_affected", response->rows_affected);
+  }
+  w.end_object();
+}
+
 std::string run_results_json(const std::vector<NodeResult>& results, double elapsed_seconds,
                              const RunResultsMetadata& metadata) {
   std::string out;
@@ -45,25 +67,10 @@ std::string run_results_json(const std::vector<NodeResult>& results, double elap
   for (const NodeResult& result : results) {
     w.begin_object();
     w.field("status", node_status_name(result.status));
-    w.key("timing").begin_array();
-    for (const TimingEntry& entry : result.timing) {
-      w.begin_object()
-          .field("name", entry.name)
-          .field("started_at", iso8601_utc(entry.started_at))
-          .field("completed_at", iso8601_utc(entry.completed_at))
-          .end_object();
-    }
-    w.end_array();
+    write_timing(w, result.timing);
     w.field("thread_id", result.thread_id);
     w.field("execution_time", result.execution_time);
-    w.key("adapter_response").begin_object();
-    if (result.adapter_response) {
-      w.field("_message", result.adapter_response->message);
-      w.field("code", result.adapter_response->code);
-      if (result.adapter_response->rows_affected >= 0)
-        w.field("rows_affected", result.adapter_response->rows_affected);
-    }
-    w.end_object();
+    write_adapter_response(w, result.adapter_response);
     w.nullable_field("message", result.message);
     if (result.failures) {
       w.field("failures", *result.failures);

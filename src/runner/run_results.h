@@ -51,6 +51,11 @@ struct RunResultsMetadata {
   Data args = Data::map();  // the command's flags, as dbt records them
 };
 
+class JsonWriter;
+// How run_results.json and sources.json write a node's timing list and adapter response.
+void write_timing(JsonWriter& w, const std::vector<TimingEntry>& timing);
+void write_adapter_response(JsonWriter& w, const std::optional<AdapterResponse>& response);
+
 // target/run_results.json in dbt's v6 shape, results in the order given.
 std::string run_results_json(const std::vector<NodeResult>& results, double elapsed_seconds,
                              const RunResultsMetadata& metadata);
