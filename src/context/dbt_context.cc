@@ -66,6 +66,12 @@ std::string string_arg(CallArgs& args, size_t index, std::string_view name,
 // they are masked wherever they are printed.
 Value env_var_value(CallArgs& args) {
   std::string name = string_arg(args, 0, "var", "env_var");
+  // A unit test's `overrides: env_vars:` come first.
+  if (const ExecutionFrame* frame = current_execution_frame();
+      frame && frame->options && frame->options->unit_test) {
+    if (const Data* value = frame->options->unit_test->env_vars.find(name))
+      return Value(value->scalar_text());
+  }
   note_env_read(name);
   if (const char* value = std::getenv(name.c_str())) {
     if (name.starts_with("DBT_ENV_SECRET_")) register_secret(value);
@@ -259,6 +265,14 @@ struct DbtContext::Impl {
       }
       if (key == "execute") return Value(!s.parse_mode);
       if (auto value = resolve_execution_name(key)) return value;
+    }
+    // A unit test's `overrides: macros:` replace a macro by the value its calls return.
+    if (const ExecutionFrame* frame = current_execution_frame();
+        frame && frame->options && frame->options->unit_test) {
+      if (const Data* value = frame->options->unit_test->macros.find(key)) {
+        Value result = to_jinja(*value);
+        return Value::function([result](CallArgs&, Runtime&) { return result; }, key);
+      }
     }
     if (const Macro* macro = lookup_macro(key)) {
       note_macro(*macro);

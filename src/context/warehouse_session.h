@@ -69,6 +69,8 @@ struct ExecutionOptions {
   struct UnitTestInputs {
     std::map<std::string, std::string> ctes;
     Data vars = Data::map();
+    Data env_vars = Data::map();
+    Data macros = Data::map();  // macro name -> the value a call returns instead
     std::optional<bool> is_incremental;
   };
   std::optional<UnitTestInputs> unit_test;

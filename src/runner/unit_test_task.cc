@@ -75,10 +75,17 @@ class UnitTestRun {
     }
     if (const Data* overrides = spec_.find("overrides"); overrides && overrides->is_map()) {
       if (const Data* vars = overrides->find("vars"); vars && vars->is_map()) inputs.vars = *vars;
+      if (const Data* env = overrides->find("env_vars"); env && env->is_map())
+        inputs.env_vars = *env;
       if (const Data* macros = overrides->find("macros"); macros && macros->is_map()) {
-        if (const Data* incremental = macros->find("is_incremental"); incremental)
-          inputs.is_incremental = incremental->is_bool() ? incremental->as_bool()
-                                                         : incremental->scalar_text() == "true";
+        for (const auto& [name, value] : macros->as_map()) {
+          if (name == "is_incremental") {
+            inputs.is_incremental =
+                value.is_bool() ? value.as_bool() : to_lower(value.scalar_text()) == "true";
+          } else {
+            inputs.macros.set(name, value);
+          }
+        }
       }
     }
     options.unit_test = std::move(inputs);

@@ -14,8 +14,9 @@ namespace kiln {
 // multiset on the expected columns, with `expect`. Fixture values are cast to the column types
 // of the relation they stand in for (which must exist: build it first, as dbt requires), and
 // expected values to the types the model's query returns. Formats: dict rows, csv text or a
-// csv `fixture:` file under <test-path>/fixtures/, and sql. Overrides: vars, and
-// macros.is_incremental. A failure prints which rows differ.
+// csv `fixture:` file under <test-path>/fixtures/, and sql. Overrides: vars, env_vars, and
+// macros (is_incremental, or any macro called by its bare name, which then returns the given
+// value). A failure prints which rows differ.
 class UnitTestTask : public NodeTask {
  public:
   // `fixture_dirs`: package name -> folders holding fixture files (<test-path>/fixtures).
