@@ -136,7 +136,7 @@ struct DbtContext::Impl {
     run_started_at = current_timestamp();
     env.set_dbt_tags(true);
     register_globals();
-    register_execution_globals(env, target.quote);
+    register_execution_globals(env, target.quote, note_macro_id);
     env.set_unknown_name_resolver([this](std::string_view name) { return resolve_name(name); });
   }
 
@@ -204,12 +204,13 @@ struct DbtContext::Impl {
   }
 
   // Parse mode records the macros a node calls (manifest `depends_on.macros`).
-  void note_macro(const Macro& macro) {
+  void note_macro(const Macro& macro) { note_macro_id(macro.unique_id); }
+
+  static void note_macro_id(const std::string& macro_id) {
     if (!current_state || !current_state->calls) return;
     std::vector<std::string>& macros = current_state->calls->macros;
-    if (std::find(macros.begin(), macros.end(), macro.unique_id) == macros.end()) {
-      macros.push_back(macro.unique_id);
-    }
+    if (std::find(macros.begin(), macros.end(), macro_id) == macros.end())
+      macros.push_back(macro_id);
   }
 
   // The root project, an installed package, or a package whose macros kiln ships (dbt, and
@@ -947,19 +948,20 @@ size_t first_token(std::string_view sql) {
 std::string inject_ctes(const std::string& sql,
                         const std::vector<std::pair<std::string, std::string>>& ctes) {
   if (ctes.empty()) return sql;
+  // dbt's layout, byte for byte: "with __dbt__cte__a as (\n<sql>\n), __dbt__cte__b as (...)"
+  // right before the model's own CTEs ("..., totals as (") or its query (")select ...").
   std::string definitions;
   for (const auto& [name, body] : ctes) {
-    if (!definitions.empty()) definitions += ",\n";
-    definitions += name + " as (\n" + body + "\n)";
+    if (!definitions.empty()) definitions += ", ";
+    definitions += " " + name + " as (\n" + body + "\n)";
   }
+  // Unlike dbt (sqlparse), a leading comment does not hide the model's own WITH.
   size_t start = first_token(sql);
   std::string head = to_lower(sql.substr(start, 5));
   bool has_with = head.starts_with("with") &&
                   (head.size() == 4 || std::isspace(static_cast<unsigned char>(head[4])));
-  if (has_with) {
-    return sql.substr(0, start) + "with " + definitions + ",\n" + sql.substr(start + 4);
-  }
-  return sql.substr(0, start) + "with " + definitions + "\n" + sql.substr(start);
+  if (has_with) return sql.substr(0, start) + "with" + definitions + "," + sql.substr(start + 4);
+  return sql.substr(0, start) + "with" + definitions + sql.substr(start);
 }
 
 std::string DbtContext::compile(const Node& node, const Manifest& manifest) {
@@ -1005,7 +1007,7 @@ std::string DbtContext::compile(const Node& node, const Manifest& manifest) {
         return impl_->env.render(impl_->env.from_string(parent.raw_code, parent.original_file_path),
                                  {});
       });
-      ctes.emplace_back("__dbt__cte__" + parent.name, std::string(trim(body)));
+      ctes.emplace_back("__dbt__cte__" + parent.name, body);
     }
   };
   collect(node);

@@ -666,7 +666,8 @@ std::optional<RelationRef> relation_ref_of(const Value& value) {
                      parse_relation_type(relation->type())};
 }
 
-void register_execution_globals(jinja::Environment& env, RelationObject::Quote quote) {
+void register_execution_globals(jinja::Environment& env, RelationObject::Quote quote,
+                                std::function<void(const std::string&)> note_macro_call) {
   const Value* base_adapter = env.find_global(jinja::intern("adapter"));
   if (!base_adapter) template_error("internal: the adapter global must be registered first");
   Value adapter = Value::host(std::make_shared<ExecutionAdapter>(*base_adapter, quote));
@@ -701,7 +702,8 @@ void register_execution_globals(jinja::Environment& env, RelationObject::Quote q
     store(f, "run_query_statement", result, true);
     return table_value(result.table);
   });
-  env.set_function("is_incremental", [](CallArgs&, Runtime&) {
+  env.set_function("is_incremental", [note_macro_call](CallArgs&, Runtime&) {
+    if (note_macro_call) note_macro_call("macro.dbt.is_incremental");
     // dbt's rule: the model is incremental, not fully refreshed, and already exists as a table.
     if (current_frame && current_frame->options && current_frame->options->unit_test &&
         current_frame->options->unit_test->is_incremental)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,7 +46,10 @@ class ScopedExecution {
 // should_full_refresh, render, api and the warehouse methods of `adapter` (wrapping the adapter
 // object already registered, which keeps dispatch and quoting). Outside execution mode they
 // answer as at parse and compile time: is_incremental() is false, statements run nothing.
-void register_execution_globals(jinja::Environment& env, RelationObject::Quote quote);
+// `note_macro_call` hears which of dbt's macros kiln answers natively were called
+// ("macro.dbt.is_incremental"), so parse time records them in depends_on.macros as dbt does.
+void register_execution_globals(jinja::Environment& env, RelationObject::Quote quote,
+                                std::function<void(const std::string&)> note_macro_call = {});
 
 // sql, compiled_code, pre_hooks and post_hooks while a node is built; nullopt otherwise.
 std::optional<jinja::Value> resolve_execution_name(std::string_view name);

@@ -80,7 +80,8 @@ TEST(DbtContextTest, CompileResolvesRefsToRelations) {
                    "this.identifier }}"}});
   std::string sql = p->context->compile(p->manifest.nodes.at("model.shop.report"), p->manifest);
   EXPECT_EQ(sql,
-            "with __dbt__cte__eph as (\nselect 2\n)\n"
+            // dbt's layout: the ephemeral SQL as rendered, ")" right before the query.
+            "with __dbt__cte__eph as (\n select 2\n)"
             "select * from \"warehouse\".\"analytics_core\".\"base_table\" join __dbt__cte__eph -- "
             "\"warehouse\".\"analytics\".\"report\" report");
 }
