@@ -155,7 +155,11 @@ class UnitTestRun {
     if (call == "this") {
       RelationRef self{model.database, model.schema, model.alias.empty() ? model.name : model.alias,
                        RelationType::Unknown};
-      return {"this", typed ? columns_of(self, call) : std::vector<ColumnInfo>{}};
+      // Before the model's first build there is no table to take types from: the fixture's
+      // values keep their literal types then, so a first `kiln build` can run the test.
+      bool built =
+          work_.session.get_relation(self.database, self.schema, self.identifier).has_value();
+      return {"this", typed && built ? columns_of(self, call) : std::vector<ColumnInfo>{}};
     }
     std::vector<std::string> names = quoted_arguments(call);
     if (call.starts_with("ref(") && !names.empty()) {
