@@ -34,9 +34,9 @@ std::string show_cell_text(const Cell& cell) {
 }
 
 bool is_exact_number_type(const std::string& type) {
-  std::string upper = to_lower(type);
-  return upper.starts_with("decimal") || upper.starts_with("numeric") || upper == "hugeint" ||
-         upper == "ubigint" || upper == "uhugeint";
+  std::string lower = to_lower(type);
+  return lower.starts_with("decimal") || lower.starts_with("numeric") || lower == "hugeint" ||
+         lower == "ubigint" || lower == "uhugeint";
 }
 
 void write_json_cell(JsonWriter& json, const Cell& cell, const ResultColumn& column) {
@@ -289,7 +289,6 @@ int run_source_freshness(Invocation& invocation, const SelectionFlags& flags,
   FreshnessSummary summary = sources.empty()
                                  ? FreshnessSummary{}
                                  : check_freshness(sources, *project.session.adapter, options);
-  std::filesystem::create_directories(output.parent_path());
   write_file_if_changed(output, sources_json(summary, project.manifest.metadata.dbt_version,
                                              invocation.invocation_id()));
   return summary.errored > 0 ? kExitFailure : kExitSuccess;

@@ -128,15 +128,12 @@ int run_parse(Invocation& invocation, bool partial_parse) {
   invocation.load_project();  // where target/ and logs/ are, before another thread asks
   if (partial_parse) {
     invocation.start_file_logging();
-    if (std::optional<std::string> found = reusable_parse(invocation)) {
-      events().debug("Z054", "nothing changed since the last parse; kept " + path.string());
-      say("Z050", *found);
-      say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
-      return kExitSuccess;
-    }
-    if (std::optional<std::string> found = splice_parse(invocation)) {
-      events().debug("Z055", "only model SQL bodies changed; spliced them into " + path.string());
-      say("Z050", *found);
+    if (std::optional<ReusedParse> reused = reuse_last_parse(invocation)) {
+      events().debug("Z054",
+                     reused->spliced
+                         ? "only model SQL bodies changed; spliced them into " + path.string()
+                         : "nothing changed since the last parse; kept " + path.string());
+      say("Z050", reused->found_summary);
       say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
       return kExitSuccess;
     }

@@ -109,10 +109,6 @@ std::string listing_digest(const std::vector<std::string>& lines) {
   return sha256_hex(listing);
 }
 
-std::string files_digest(Invocation& invocation, int64_t reference_ns) {
-  return listing_digest(file_listing(invocation, reference_ns));
-}
-
 // What a model's SQL asks of the parse: its ref/source/config calls and the macros it uses.
 // Equal signatures mean an edit changed nothing but the SQL around them.
 std::string call_signature(const std::vector<RefCall>& refs, const std::vector<SourceCall>& sources,
@@ -228,31 +224,6 @@ ParseInputs capture_parse_inputs(Invocation& invocation) {
   return inputs;
 }
 
-std::optional<std::string> reusable_parse(Invocation& invocation) {
-  std::ifstream in(invocation.target_dir() / kStateFile);
-  if (!in) return std::nullopt;
-  nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
-  if (state.is_discarded() || !state.is_object()) return std::nullopt;
-  try {
-    ManifestStamp stamp = stamp_of(invocation.target_dir() / "manifest.json");
-    if (stamp.size != state.at("manifest_size").get<int64_t>() ||
-        stamp.modified != state.at("manifest_modified_ns").get<int64_t>()) {
-      return std::nullopt;
-    }
-    auto env_names = state.at("env_vars").get<std::vector<std::string>>();
-    if (settings_digest(invocation, env_names) != state.at("settings").get<std::string>()) {
-      return std::nullopt;
-    }
-    int64_t reference = state.at("reference_ns").get<int64_t>();
-    if (files_digest(invocation, reference) != state.at("files").get<std::string>()) {
-      return std::nullopt;
-    }
-    return state.at("found").get<std::string>();
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;  // a state file from another version: parse in full
-  }
-}
-
 namespace {
 
 void write_state(Invocation& invocation, nlohmann::json state) {
@@ -288,23 +259,14 @@ void record_parse(Invocation& invocation, const ParseInputs& inputs,
   write_state(invocation, std::move(state));
 }
 
-std::optional<std::string> splice_parse(Invocation& invocation) {
-  std::ifstream in(invocation.target_dir() / kStateFile);
-  if (!in) return std::nullopt;
-  nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
-  if (state.is_discarded() || !state.is_object() || !state.contains("listing")) return std::nullopt;
+namespace {
+
+// The splice itself: `listing` is the project's files now, listed with the recorded racy window.
+std::optional<std::string> splice(Invocation& invocation, nlohmann::json& state,
+                                  const std::vector<std::string>& listing) {
+  if (!state.contains("listing")) return std::nullopt;
   try {
     std::filesystem::path manifest_path = invocation.target_dir() / "manifest.json";
-    ManifestStamp stamp = stamp_of(manifest_path);
-    if (stamp.size != state.at("manifest_size").get<int64_t>() ||
-        stamp.modified != state.at("manifest_modified_ns").get<int64_t>())
-      return std::nullopt;
-    auto env_names = state.at("env_vars").get<std::vector<std::string>>();
-    if (settings_digest(invocation, env_names) != state.at("settings").get<std::string>())
-      return std::nullopt;
-    // The same racy window as the recorded listing, so unchanged files list the same.
-    int64_t reference = state.at("reference_ns").get<int64_t>();
-    std::vector<std::string> listing = file_listing(invocation, reference);
     auto old_listing = state.at("listing").get<std::vector<std::string>>();
     if (listing.size() != old_listing.size()) return std::nullopt;  // added or removed files
     std::vector<std::string> changed;
@@ -395,6 +357,34 @@ std::optional<std::string> splice_parse(Invocation& invocation) {
     return std::nullopt;
   } catch (const KilnError&) {
     return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<ReusedParse> reuse_last_parse(Invocation& invocation) {
+  std::ifstream in(invocation.target_dir() / kStateFile);
+  if (!in) return std::nullopt;
+  nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
+  if (state.is_discarded() || !state.is_object()) return std::nullopt;
+  try {
+    ManifestStamp stamp = stamp_of(invocation.target_dir() / "manifest.json");
+    if (stamp.size != state.at("manifest_size").get<int64_t>() ||
+        stamp.modified != state.at("manifest_modified_ns").get<int64_t>())
+      return std::nullopt;
+    auto env_names = state.at("env_vars").get<std::vector<std::string>>();
+    if (settings_digest(invocation, env_names) != state.at("settings").get<std::string>())
+      return std::nullopt;
+    // The same racy window as the recorded listing, so unchanged files list the same; one walk
+    // serves both the check and the splice.
+    std::vector<std::string> listing =
+        file_listing(invocation, state.at("reference_ns").get<int64_t>());
+    if (listing_digest(listing) == state.at("files").get<std::string>())
+      return ReusedParse{state.at("found").get<std::string>(), false};
+    if (auto found = splice(invocation, state, listing)) return ReusedParse{*found, true};
+    return std::nullopt;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a state file from another version: parse in full
   }
 }
 

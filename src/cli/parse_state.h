@@ -25,15 +25,15 @@ struct ParseInputs {
 };
 ParseInputs capture_parse_inputs(Invocation& invocation);
 
-// The "Found ..." summary of the recorded parse when it can be reused as it is; nullopt otherwise.
-std::optional<std::string> reusable_parse(Invocation& invocation);
-
-// When the only changes since the recorded parse are SQL bodies of the root project's models
-// (their ref/source/config calls, statically extracted, the same as before, no file added or
-// removed, nothing else changed), the new manifest is the old one with those models' raw_code
-// and checksum replaced: writes it and returns the "Found ..." summary. nullopt otherwise, and
-// then a full parse is needed.
-std::optional<std::string> splice_parse(Invocation& invocation);
+// The recorded parse, reused: kept as it is when no input changed, or, when the only changes are
+// SQL bodies of the root project's models (their ref/source/config calls, statically extracted,
+// the same as before, no file added or removed, nothing else changed), with those models'
+// raw_code and checksum spliced into target/manifest.json. nullopt when a full parse is needed.
+struct ReusedParse {
+  std::string found_summary;  // the "Found ..." line
+  bool spliced = false;
+};
+std::optional<ReusedParse> reuse_last_parse(Invocation& invocation);
 
 // Records the parse of `inputs` that just wrote target/manifest.json from `manifest`.
 void record_parse(Invocation& invocation, const ParseInputs& inputs,

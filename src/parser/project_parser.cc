@@ -572,23 +572,15 @@ class ProjectParser {
       for (const Data& constraint : constraints.as_list()) {
         const Data* to = constraint.is_map() ? constraint.find("to") : nullptr;
         if (!to || !to->is_string()) continue;
-        std::string_view text = trim(to->as_string());
-        std::vector<std::string> names;
-        for (size_t i = 0; i < text.size(); ++i) {
-          if (text[i] != '\'' && text[i] != '"') continue;
-          size_t end = text.find(text[i], i + 1);
-          if (end == std::string_view::npos) break;
-          names.emplace_back(text.substr(i + 1, end - i - 1));
-          i = end;
+        // The static extractor reads the call as it reads one in a model's SQL.
+        StaticExtraction call = extract_static("{{ " + to->as_string() + " }}");
+        for (const RefCall& ref : call.refs) {
+          if (std::find(node.refs.begin(), node.refs.end(), ref) == node.refs.end())
+            node.refs.push_back(ref);
         }
-        if (text.starts_with("ref(") && (names.size() == 1 || names.size() == 2)) {
-          RefCall call{names.size() == 2 ? names[0] : "", names.back(), std::nullopt};
-          if (std::find(node.refs.begin(), node.refs.end(), call) == node.refs.end())
-            node.refs.push_back(call);
-        } else if (text.starts_with("source(") && names.size() == 2) {
-          SourceCall call{names[0], names[1]};
-          if (std::find(node.sources.begin(), node.sources.end(), call) == node.sources.end())
-            node.sources.push_back(call);
+        for (const SourceCall& source : call.sources) {
+          if (std::find(node.sources.begin(), node.sources.end(), source) == node.sources.end())
+            node.sources.push_back(source);
         }
       }
     };

@@ -18,10 +18,6 @@ double seconds_since(std::chrono::steady_clock::time_point from) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
 }
 
-std::string iso_text(std::chrono::system_clock::time_point time) {
-  return iso8601_utc(time);
-}
-
 // "jaffle_shop.orders", as dbt names a source in its lines.
 std::string source_label(const SourceDefinition& source) {
   return source.source_name + "." + source.name;
@@ -82,8 +78,8 @@ FreshnessResult measure(const SourceDefinition& source, Connection& connection,
                     "loaded_at_field must be a timestamp or date column (UTC)");
   }
   auto loaded_time = std::chrono::system_clock::time_point(*loaded);
-  result.max_loaded_at = iso_text(loaded_time);
-  result.snapshotted_at = iso_text(now);
+  result.max_loaded_at = iso8601_utc(loaded_time);
+  result.snapshotted_at = iso8601_utc(now);
   result.age_seconds = std::chrono::duration<double>(now - loaded_time).count();
   result.status = freshness_status(source.freshness, result.age_seconds);
   return result;

@@ -170,10 +170,7 @@ std::string ModelTask::kind(const Node& node) const {
 }
 
 std::string ModelTask::describe(const Node& node) const {
-  std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
-  if (!node.database.empty() && node.database != default_database_)
-    relation = node.database + "." + relation;
-  return node.language + " " + kind(node) + " " + relation;
+  return node.language + " " + kind(node) + " " + relation_label(node, default_database_);
 }
 
 std::string ModelTask::start_text(const Node& node) const {
@@ -181,7 +178,7 @@ std::string ModelTask::start_text(const Node& node) const {
 }
 
 std::string ModelTask::skip_text(const Node& node) const {
-  return "SKIP relation " + node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+  return "SKIP relation " + relation_label(node);
 }
 
 void ModelTask::finish(const Node&, const ExecutionOutcome& outcome, NodeResult& result) const {
@@ -276,7 +273,7 @@ void ModelTask::run_batches(const Node& node, NodeWork& work, ExecutionOutcome& 
     windows = batches_between(from, add_batches(current, *size, 1), *size);
   }
 
-  std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+  std::string relation = relation_label(node);
   std::optional<KilnError> first_error;
   for (size_t i = 0; i < windows.size(); ++i) {
     const BatchWindow& window = windows[i];

@@ -1,16 +1,11 @@
 #include "runner/seed_task.h"
 
-#include <cstdio>
 #include <fstream>
-#include <mutex>
-#include <sstream>
-#include <thread>
 
 #include "common/events.h"
 #include "common/strings.h"
 #include "runner/connection_session.h"
 #include "runner/node_lines.h"
-#include "scheduler/scheduler.h"
 #include "seeds/seed_file.h"
 
 namespace kiln {
@@ -183,10 +178,7 @@ bool SeedTask::runs(const Node& node) const {
 }
 
 std::string SeedTask::describe(const Node& node) const {
-  std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
-  if (!node.database.empty() && node.database != default_database_)
-    relation = node.database + "." + relation;
-  return "seed file " + relation;
+  return "seed file " + relation_label(node, default_database_);
 }
 
 std::string SeedTask::start_text(const Node& node) const {
@@ -194,7 +186,7 @@ std::string SeedTask::start_text(const Node& node) const {
 }
 
 std::string SeedTask::skip_text(const Node& node) const {
-  return "SKIP relation " + node.schema + "." + (node.alias.empty() ? node.name : node.alias);
+  return "SKIP relation " + relation_label(node);
 }
 
 void SeedTask::execute(const Node& node, NodeWork& work, ExecutionOutcome& outcome) const {

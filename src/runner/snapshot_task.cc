@@ -1,6 +1,7 @@
 #include "runner/snapshot_task.h"
 
 #include "common/strings.h"
+#include "runner/node_lines.h"
 
 namespace kiln {
 
@@ -9,10 +10,7 @@ bool SnapshotTask::runs(const Node& node) const {
 }
 
 std::string SnapshotTask::relation(const Node& node) const {
-  std::string relation = node.schema + "." + (node.alias.empty() ? node.name : node.alias);
-  if (!node.database.empty() && node.database != default_database_)
-    relation = node.database + "." + relation;
-  return relation;
+  return relation_label(node, default_database_);
 }
 
 std::string SnapshotTask::start_text(const Node& node) const {

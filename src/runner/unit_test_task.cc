@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/strings.h"
+#include "parser/static_extractor.h"
 #include "seeds/csv_reader.h"
 
 namespace kiln {
@@ -31,26 +32,6 @@ std::string literal_of(const Data& value) {
   if (value.is_bool()) return value.as_bool() ? "true" : "false";
   if (value.is_int() || value.is_float()) return value.scalar_text();
   return quote_text(value.scalar_text());
-}
-
-// The quoted arguments of "ref('a')", "ref('pkg', 'a', v=2)", "source('s', 't')".
-std::vector<std::string> quoted_arguments(std::string_view call) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < call.size(); ++i) {
-    if (call[i] != '\'' && call[i] != '"') continue;
-    // Keyword arguments (v=2, version='1') are not names.
-    size_t before = call.find_last_not_of(' ', i == 0 ? 0 : i - 1);
-    if (before != std::string_view::npos && call[before] == '=') {
-      size_t end = call.find(call[i], i + 1);
-      i = end == std::string_view::npos ? call.size() : end;
-      continue;
-    }
-    size_t end = call.find(call[i], i + 1);
-    if (end == std::string_view::npos) break;
-    out.emplace_back(call.substr(i + 1, end - i - 1));
-    i = end;
-  }
-  return out;
 }
 
 class UnitTestRun {
@@ -161,9 +142,10 @@ class UnitTestRun {
           work_.session.get_relation(self.database, self.schema, self.identifier).has_value();
       return {"this", typed && built ? columns_of(self, call) : std::vector<ColumnInfo>{}};
     }
-    std::vector<std::string> names = quoted_arguments(call);
-    if (call.starts_with("ref(") && !names.empty()) {
-      const std::string& name = names.back();
+    // The static extractor reads the call as it reads one in a model's SQL.
+    StaticExtraction parsed = extract_static("{{ " + call + " }}");
+    if (parsed.refs.size() == 1 && parsed.sources.empty()) {
+      const std::string& name = parsed.refs.front().name;
       for (const auto& [id, node] : work_.manifest.nodes) {
         if (node.name != name || (node.resource_type != ResourceType::Model &&
                                   node.resource_type != ResourceType::Seed &&
@@ -175,12 +157,13 @@ class UnitTestRun {
       }
       fail("gives input " + call + ", which names no model, seed or snapshot");
     }
-    if (call.starts_with("source(") && names.size() == 2) {
+    if (parsed.sources.size() == 1 && parsed.refs.empty()) {
+      const SourceCall& wanted = parsed.sources.front();
       for (const auto& [id, source] : work_.manifest.sources) {
-        if (source.source_name != names[0] || source.name != names[1]) continue;
+        if (source.source_name != wanted.source_name || source.name != wanted.table_name) continue;
         RelationRef relation{source.database, source.schema, source.identifier,
                              RelationType::Unknown};
-        return {"source:" + names[0] + "." + names[1],
+        return {"source:" + source.source_name + "." + source.name,
                 typed ? columns_of(relation, call) : std::vector<ColumnInfo>{}};
       }
       fail("gives input " + call + ", which is not a declared source");
