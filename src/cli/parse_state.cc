@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "common/env_reads.h"
@@ -23,8 +24,6 @@
 
 namespace kiln {
 namespace {
-
-constexpr const char* kStateFile = "partial_parse.json";
 
 int64_t modified_ns(const std::filesystem::directory_entry& entry) {
   std::error_code ec;
@@ -123,19 +122,29 @@ std::string call_signature(const std::vector<RefCall>& refs, const std::vector<S
   return sha256_hex(text);
 }
 
-// The path of a listing line "path size mtime [digest]" (paths may hold spaces; the fields
+// A listing line "path size mtime [digest]" in its fields (paths may hold spaces; the fields
 // after them do not, and only a digest is 64 characters long).
-std::string path_of_line(const std::string& line) {
-  std::string rest = line;
+struct ListingLine {
+  std::string_view path, size, modified, digest;
+};
+
+ListingLine split_line(std::string_view line) {
   auto drop_last = [&]() {
-    size_t space = rest.rfind(' ');
-    std::string last = space == std::string::npos ? rest : rest.substr(space + 1);
-    rest = space == std::string::npos ? "" : rest.substr(0, space);
+    size_t space = line.rfind(' ');
+    std::string_view last = space == std::string_view::npos ? line : line.substr(space + 1);
+    line = space == std::string_view::npos ? std::string_view() : line.substr(0, space);
     return last;
   };
-  if (drop_last().size() == 64) drop_last();  // a digest, then the mtime
-  drop_last();                                // the size
-  return rest;
+  ListingLine fields;
+  std::string_view last = drop_last();
+  if (last.size() == 64) {
+    fields.digest = last;
+    last = drop_last();
+  }
+  fields.modified = last;
+  fields.size = drop_last();
+  fields.path = line;
+  return fields;
 }
 
 // A file mapped read-only into memory.
@@ -212,6 +221,61 @@ ManifestStamp stamp_of(const std::filesystem::path& path) {
   return {static_cast<int64_t>(entry.file_size(ec)), modified_ns(entry)};
 }
 
+// The state is three files in target/: a small header (partial_parse.json) that decides whether
+// anything changed, and the two files only a splice reads, as plain lines: the listing
+// (partial_parse.files) and the root project's SQL models (partial_parse.models, "path\tid\t
+// calls"). The header holds the digests of both and is written last, so it never vouches for
+// files of another parse.
+constexpr const char* kHeaderFile = "partial_parse.json";
+constexpr const char* kListingFile = "partial_parse.files";
+constexpr const char* kModelsFile = "partial_parse.models";
+
+std::optional<std::string> read_state_file(Invocation& invocation, const char* name) {
+  std::ifstream in(invocation.target_dir() / name, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string joined_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return text;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A path with a line break cannot be written as a line: such a project is never spliced.
+bool listable(const std::vector<std::string>& listing) {
+  return std::none_of(listing.begin(), listing.end(),
+                      [](const std::string& line) { return line.find('\n') != std::string::npos; });
+}
+
+bool has_racy_lines(const std::vector<std::string>& listing) {
+  return std::any_of(listing.begin(), listing.end(),
+                     [](const std::string& line) { return !split_line(line).digest.empty(); });
+}
+
+void write_header(Invocation& invocation, nlohmann::json header,
+                  const std::vector<std::string>& listing) {
+  write_file_if_changed(invocation.target_dir() / kListingFile,
+                        listable(listing) ? joined_lines(listing) : "");
+  ManifestStamp stamp = stamp_of(invocation.target_dir() / "manifest.json");
+  header["files"] = listing_digest(listing);
+  header["racy"] = has_racy_lines(listing);
+  header["manifest_size"] = stamp.size;
+  header["manifest_modified_ns"] = stamp.modified;
+  write_file_if_changed(invocation.target_dir() / kHeaderFile, header.dump() + "\n");
+}
+
 }  // namespace
 
 ParseInputs capture_parse_inputs(Invocation& invocation) {
@@ -220,89 +284,99 @@ ParseInputs capture_parse_inputs(Invocation& invocation) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
   inputs.listing = file_listing(invocation, inputs.reference_ns);
-  inputs.files_digest = listing_digest(inputs.listing);
   return inputs;
 }
-
-namespace {
-
-void write_state(Invocation& invocation, nlohmann::json state) {
-  ManifestStamp stamp = stamp_of(invocation.target_dir() / "manifest.json");
-  state["manifest_size"] = stamp.size;
-  state["manifest_modified_ns"] = stamp.modified;
-  write_file_if_changed(invocation.target_dir() / kStateFile, state.dump() + "\n");
-}
-
-}  // namespace
 
 void record_parse(Invocation& invocation, const ParseInputs& inputs,
                   const std::string& found_summary, const Manifest& manifest) {
   std::vector<std::string> env_names = env_reads();
-  // The root project's SQL models, by file: what a body-only edit may splice.
-  nlohmann::json models = nlohmann::json::object();
+  std::string models;
   for (const auto& [id, node] : manifest.nodes) {
     if (node.resource_type != ResourceType::Model || node.language != "sql" ||
-        node.package_name != manifest.metadata.project_name)
+        node.package_name != manifest.metadata.project_name ||
+        node.original_file_path.find_first_of("\t\n") != std::string::npos)
       continue;
-    models[node.original_file_path] = {
-        {"id", id},
-        {"calls",
-         call_signature(node.refs, node.sources, node.config_call_dict, node.depends_on_macros)}};
+    models += node.original_file_path + "\t" + id + "\t" +
+              call_signature(node.refs, node.sources, node.config_call_dict,
+                             node.depends_on_macros) +
+              "\n";
   }
-  nlohmann::json state = {{"settings", settings_digest(invocation, env_names)},
-                          {"files", inputs.files_digest},
-                          {"listing", inputs.listing},
-                          {"models", std::move(models)},
-                          {"reference_ns", inputs.reference_ns},
-                          {"env_vars", env_names},
-                          {"found", found_summary}};
-  write_state(invocation, std::move(state));
+  write_file_if_changed(invocation.target_dir() / kModelsFile, models);
+  nlohmann::json header = {{"version", 2},
+                           {"settings", settings_digest(invocation, env_names)},
+                           {"models", sha256_hex(models)},
+                           {"reference_ns", inputs.reference_ns},
+                           {"env_vars", env_names},
+                           {"found", found_summary}};
+  write_header(invocation, std::move(header), inputs.listing);
 }
 
 namespace {
 
+// What partial_parse.models says of one model file.
+struct RecordedModel {
+  std::string id, calls;
+};
+
+std::optional<std::map<std::string, RecordedModel, std::less<>>> recorded_models(
+    Invocation& invocation, const nlohmann::json& header, const std::vector<std::string>& paths) {
+  std::optional<std::string> text = read_state_file(invocation, kModelsFile);
+  if (!text || sha256_hex(*text) != header.at("models").get<std::string>()) return std::nullopt;
+  std::map<std::string, RecordedModel, std::less<>> found;
+  for (std::string_view line : split_lines(*text)) {
+    size_t tab = line.find('\t');
+    size_t second = line.find('\t', tab + 1);
+    if (tab == std::string_view::npos || second == std::string_view::npos) return std::nullopt;
+    std::string_view path = line.substr(0, tab);
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) continue;
+    found[std::string(path)] = {std::string(line.substr(tab + 1, second - tab - 1)),
+                                std::string(line.substr(second + 1))};
+  }
+  return found;
+}
+
 // The splice itself: `listing` is the project's files now, listed with the recorded racy window.
-std::optional<std::string> splice(Invocation& invocation, nlohmann::json& state,
+std::optional<std::string> splice(Invocation& invocation, nlohmann::json& header,
                                   const std::vector<std::string>& listing) {
-  if (!state.contains("listing")) return std::nullopt;
-  try {
-    std::filesystem::path manifest_path = invocation.target_dir() / "manifest.json";
-    auto old_listing = state.at("listing").get<std::vector<std::string>>();
-    if (listing.size() != old_listing.size()) return std::nullopt;  // added or removed files
-    std::vector<std::string> changed;
-    for (size_t i = 0; i < listing.size(); ++i) {
-      if (listing[i] == old_listing[i]) continue;
-      std::string path = path_of_line(listing[i]);
-      if (path != path_of_line(old_listing[i])) return std::nullopt;
-      changed.push_back(path);
-    }
-    if (changed.empty() || changed.size() > 16) return std::nullopt;
+  std::optional<std::string> recorded = read_state_file(invocation, kListingFile);
+  if (!recorded || sha256_hex(*recorded)  /* = listing_digest() */ != header.at("files").get<std::string>())
+    return std::nullopt;
+  std::vector<std::string_view> old_listing = split_lines(*recorded);
+  if (listing.size() != old_listing.size()) return std::nullopt;  // added or removed files
+  std::vector<std::string> changed;
+  for (size_t i = 0; i < listing.size(); ++i) {
+    if (listing[i] == old_listing[i]) continue;
+    std::string_view path = split_line(listing[i]).path;
+    if (path != split_line(old_listing[i]).path) return std::nullopt;
+    changed.emplace_back(path);
+  }
+  if (changed.empty() || changed.size() > 16) return std::nullopt;
 
-    const nlohmann::json& models = state.at("models");
-    struct Edit {
-      std::string id, text;
-    };
-    std::vector<Edit> edits;
-    for (const std::string& path : changed) {
-      if (!models.contains(path)) return std::nullopt;
-      std::string text = read_text_file(invocation.project_dir() / path, path);
-      StaticExtraction extraction = extract_static(text);
-      if (!extraction.is_static) return std::nullopt;
-      if (call_signature(extraction.refs, extraction.sources, extraction.config, {}) !=
-          models.at(path).at("calls").get<std::string>())
-        return std::nullopt;
-      edits.push_back({models.at(path).at("id").get<std::string>(), std::move(text)});
-    }
+  auto models = recorded_models(invocation, header, changed);
+  if (!models) return std::nullopt;
+  struct Edit {
+    std::string id, text;
+  };
+  std::vector<Edit> edits;
+  for (const std::string& path : changed) {
+    auto model = models->find(path);
+    if (model == models->end()) return std::nullopt;
+    std::string text = read_text_file(invocation.project_dir() / path, path);
+    StaticExtraction extraction = extract_static(text);
+    if (!extraction.is_static) return std::nullopt;
+    if (call_signature(extraction.refs, extraction.sources, extraction.config, {}) !=
+        model->second.calls)
+      return std::nullopt;
+    edits.push_back({model->second.id, std::move(text)});
+  }
 
-    // Mapped, not read: copying 60 MB into fresh memory costs more than the whole splice.
+  std::filesystem::path manifest_path = invocation.target_dir() / "manifest.json";
+  std::vector<FilePatch> patches;
+  {
+    // Mapped, not read: the search touches only the pages before the edited nodes.
     MappedFile mapped(manifest_path);
     if (!mapped.ok()) return std::nullopt;
     std::string_view manifest = mapped.text();
-    struct Splice {
-      size_t begin, end;
-      std::string text;
-    };
-    std::vector<Splice> splices;
     for (const Edit& edit : edits) {
       size_t node = manifest.find("\"" + edit.id + "\":{");
       if (node == std::string::npos) return std::nullopt;
@@ -318,8 +392,8 @@ std::optional<std::string> splice(Invocation& invocation, nlohmann::json& state,
       std::string raw_json, sum_json;
       append_json_string(raw_json, edit.text);
       append_json_string(sum_json, sha256_hex(edit.text));
-      splices.push_back({raw_open, raw_end, std::move(raw_json)});
-      splices.push_back({sum_open, sum_end, std::move(sum_json)});
+      patches.push_back({raw_open, raw_end, std::move(raw_json)});
+      patches.push_back({sum_open, sum_end, std::move(sum_json)});
     }
     // This parse's time and invocation, in the metadata at the top.
     std::string now = iso8601_utc(std::chrono::system_clock::now());
@@ -331,60 +405,75 @@ std::optional<std::string> splice(Invocation& invocation, nlohmann::json& state,
       if (end == std::string::npos) return;
       std::string json;
       append_json_string(json, value);
-      splices.push_back({open, end, std::move(json)});
+      patches.push_back({open, end, std::move(json)});
     };
     for (const char* key : {"generated_at", "invocation_started_at", "run_started_at"})
       stamp_field(key, now);
     stamp_field("invocation_id", invocation.invocation_id());
-    std::sort(splices.begin(), splices.end(),
-              [](const Splice& a, const Splice& b) { return a.begin < b.begin; });
-    std::vector<std::string_view> pieces;
-    size_t position = 0;
-    for (const Splice& splice : splices) {
-      if (splice.begin < position) return std::nullopt;  // overlapping: give up
-      pieces.push_back(manifest.substr(position, splice.begin - position));
-      pieces.push_back(splice.text);
-      position = splice.end;
-    }
-    pieces.push_back(manifest.substr(position));
-    replace_file(manifest_path, pieces);
-    std::string found = state.at("found").get<std::string>();
-    state["listing"] = listing;
-    state["files"] = listing_digest(listing);
-    write_state(invocation, std::move(state));
-    return found;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  } catch (const KilnError&) {
-    return std::nullopt;
   }
+  std::sort(patches.begin(), patches.end(),
+            [](const FilePatch& a, const FilePatch& b) { return a.begin < b.begin; });
+  for (size_t i = 1; i < patches.size(); ++i) {
+    if (patches[i].begin < patches[i - 1].end) return std::nullopt;  // overlapping: give up
+  }
+  patch_file(manifest_path, patches);
+  std::string found = header.at("found").get<std::string>();
+  write_header(invocation, std::move(header), listing);
+  return found;
+}
+
+// A file digested because it was recent when the last parse listed it is settled once it is
+// older than the racy window: from then on its size and time alone reveal a change, so later runs
+// stop reading it. Its content was just compared with the recorded one, so nothing is missed.
+void settle_racy_lines(Invocation& invocation, nlohmann::json header,
+                       const std::vector<std::string>& listing) {
+  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::vector<std::string> settled;
+  for (const std::string& line : listing) {
+    ListingLine fields = split_line(line);
+    if (fields.digest.empty()) {
+      settled.push_back(line);
+      continue;
+    }
+    if (std::stoll(std::string(fields.modified)) >= now - kRacyWindowNs) return;  // still recent
+    settled.push_back(line.substr(0, line.size() - fields.digest.size() - 1));
+  }
+  header["reference_ns"] = now;
+  write_header(invocation, std::move(header), settled);
 }
 
 }  // namespace
 
 std::optional<ReusedParse> reuse_last_parse(Invocation& invocation) {
-  std::ifstream in(invocation.target_dir() / kStateFile);
-  if (!in) return std::nullopt;
-  nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
-  if (state.is_discarded() || !state.is_object()) return std::nullopt;
+  std::optional<std::string> text = read_state_file(invocation, kHeaderFile);
+  if (!text) return std::nullopt;
+  nlohmann::json header = nlohmann::json::parse(*text, nullptr, false);
+  if (header.is_discarded() || !header.is_object() || header.value("version", 0) != 2)
+    return std::nullopt;
   try {
     ManifestStamp stamp = stamp_of(invocation.target_dir() / "manifest.json");
-    if (stamp.size != state.at("manifest_size").get<int64_t>() ||
-        stamp.modified != state.at("manifest_modified_ns").get<int64_t>())
+    if (stamp.size != header.at("manifest_size").get<int64_t>() ||
+        stamp.modified != header.at("manifest_modified_ns").get<int64_t>())
       return std::nullopt;
-    auto env_names = state.at("env_vars").get<std::vector<std::string>>();
-    if (settings_digest(invocation, env_names) != state.at("settings").get<std::string>())
+    auto env_names = header.at("env_vars").get<std::vector<std::string>>();
+    if (settings_digest(invocation, env_names) != header.at("settings").get<std::string>())
       return std::nullopt;
     // The same racy window as the recorded listing, so unchanged files list the same; one walk
     // serves both the check and the splice.
-    std::vector<std::string> listing =
-        file_listing(invocation, state.at("reference_ns").get<int64_t>());
-    if (listing_digest(listing) == state.at("files").get<std::string>())
-      return ReusedParse{state.at("found").get<std::string>(), false};
-    if (auto found = splice(invocation, state, listing)) return ReusedParse{*found, true};
+    int64_t reference_ns = header.at("reference_ns").get<int64_t>();
+    std::vector<std::string> listing = file_listing(invocation, reference_ns);
+    if (listing_digest(listing) == header.at("files").get<std::string>()) {
+      if (header.at("racy").get<bool>()) settle_racy_lines(invocation, header, listing);
+      return ReusedParse{header.at("found").get<std::string>(), false};
+    }
+    if (auto found = splice(invocation, header, listing)) return ReusedParse{*found, true};
     return std::nullopt;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // a state file from another version: parse in full
+  } catch (const KilnError&) {
+    return std::nullopt;
   }
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,5 +19,18 @@ bool write_file_if_changed(const std::filesystem::path& path, std::string_view t
 // reader sees the old file or the new one, never a part; a big file is assembled without first
 // copying it into one string. Throws KilnError(Io) naming the path on failure.
 void replace_file(const std::filesystem::path& path, const std::vector<std::string_view>& pieces);
+
+// One edit of patch_file(): bytes [begin, end) of the file become `text`.
+struct FilePatch {
+  size_t begin = 0;
+  size_t end = 0;
+  std::string text;
+};
+
+// Rewrites `path` with `patches` (sorted, not overlapping) applied, through a temporary file
+// renamed over it like replace_file(). The bytes between patches are copied by the kernel
+// (copy_file_range), so patching a 60 MB manifest never maps or reads it into this process.
+// Throws KilnError(Io) naming the path on failure.
+void patch_file(const std::filesystem::path& path, const std::vector<FilePatch>& patches);
 
 }  // namespace kiln

@@ -1,11 +1,15 @@
 #include "manifest/manifest_json.h"
 
+#include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "common/error.h"
 #include "common/json_writer.h"
@@ -518,6 +522,74 @@ std::string manifest_to_json(const Manifest& manifest) {
   return all;
 }
 
+namespace {
+
+// Writes the pieces handed to it on a thread of its own, so the kernel's copying of a 60 MB
+// manifest into the page cache overlaps with serializing the rest of it.
+class BackgroundWriter {
+ public:
+  explicit BackgroundWriter(std::ofstream& out) : out_(out), thread_([this] { drain(); }) {}
+  ~BackgroundWriter() { finish(); }
+  BackgroundWriter(const BackgroundWriter&) = delete;
+  BackgroundWriter& operator=(const BackgroundWriter&) = delete;
+
+  // Takes `piece`'s text, leaving it empty (with the memory of a written piece, so the buffer
+  // is not grown from nothing again); waits while a few pieces are still unwritten, so memory
+  // stays bounded when the disk is slower than the serializer.
+  void write(std::string& piece) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
+    queue_.push_back(std::move(piece));
+    piece.clear();
+    if (!written_.empty()) {
+      piece = std::move(written_.back());
+      written_.pop_back();
+    }
+    ready_.notify_one();
+  }
+
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      if (done_) return;
+      done_ = true;
+      ready_.notify_one();
+    }
+    thread_.join();
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 8;
+
+  void drain() {
+    for (;;) {
+      std::string piece;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return done_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        piece = std::move(queue_.front());
+        queue_.pop_front();
+        room_.notify_one();
+      }
+      out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      piece.clear();
+      std::lock_guard lock(mutex_);
+      written_.push_back(std::move(piece));
+    }
+  }
+
+  std::ofstream& out_;
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  std::deque<std::string> queue_;
+  std::vector<std::string> written_;  // emptied buffers, handed back to write()
+  bool done_ = false;
+  std::thread thread_;  // last: it starts once everything it uses exists
+};
+
+}  // namespace
+
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
@@ -525,10 +597,11 @@ void write_manifest(const Manifest& manifest, const std::filesystem::path& path)
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    write_manifest_json(manifest, [&](std::string& piece) {
-      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-      piece.clear();
-    });
+    {
+      BackgroundWriter writer(out);
+      write_manifest_json(manifest, [&](std::string& piece) { writer.write(piece); });
+    }
+    out.flush();
     if (!out) throw KilnError(ErrorKind::Io, "cannot write " + temporary.string());
   }
   std::filesystem::rename(temporary, path, ec);

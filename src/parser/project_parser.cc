@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -983,9 +984,20 @@ class ProjectParser {
 
   // ---- Generic tests -----------------------------------------------------------------------
 
+  // One generic test to build: a `data_tests:` entry and what it tests.
+  struct PendingTest {
+    const TestEntry* entry;
+    TestTarget target;
+    const std::string* file;
+    std::string file_key_name;
+    std::string attached_node;
+  };
+
   void add_generic_tests(PackageContext& package) {
+    const Project& project = *package.project;
+    std::vector<PendingTest> pending;
     for (auto& [unique_id, patch] : patch_tests_) {
-      if (patch->package_name != package.project->name) continue;
+      if (patch->package_name != project.name) continue;
       const Node& target_node = manifest_.nodes.at(unique_id);
       TestTarget target;
       target.kind = target_node.resource_type == ResourceType::Seed ? TestTarget::Kind::Seed
@@ -995,8 +1007,8 @@ class ProjectParser {
       target.name = target_node.name;
       target.version = target_node.version;
       for (const TestEntry& entry : patch->tests) {
-        add_generic_test(entry, target, *package.project, patch->file,
-                         patch->yaml_key + "." + patch->name, unique_id);
+        pending.push_back({&entry, target, &patch->file, patch->yaml_key + "." + patch->name,
+                           unique_id});
       }
     }
     for (const SourceTablePatch& table : package.properties.source_tables) {
@@ -1007,18 +1019,38 @@ class ProjectParser {
       std::string source_id =
           "source." + table.package_name + "." + table.source_name + "." + table.table_name;
       for (const TestEntry& entry : table.tests) {
-        add_generic_test(entry, target, *package.project, table.file,
-                         "sources." + table.source_name, source_id);
+        pending.push_back({&entry, target, &table.file, "sources." + table.source_name,
+                           source_id});
       }
     }
+    // Tests are most of a big project's nodes, and building one (naming, hashing, resolving its
+    // config) reads only what parsing has settled by now: they are built on all cores, then
+    // added in order, so ids and errors come out as from one thread. The template engine is not
+    // shared between threads: renders of Jinja in test arguments take turns, and a project
+    // that overrides a generate_*_name macro builds its tests on one thread.
+    bool naming_overridden = naming_override("generate_schema_name") ||
+                             naming_override("generate_alias_name") ||
+                             naming_override("generate_database_name");
+    std::mutex render_turn;
+    ValueRenderer render = [&](std::string_view text, const SourceLocation& where) {
+      std::lock_guard lock(render_turn);
+      return options_.render_value(text, where);
+    };
+    std::vector<Node> built(pending.size());
+    parallel_for(
+        pending.size(),
+        [&](size_t i) { built[i] = build_test_node(pending[i], project, render); },
+        naming_overridden ? 1 : 0);
+    for (size_t i = 0; i < pending.size(); ++i) add_test_node(std::move(built[i]), pending[i]);
   }
 
-  void add_generic_test(const TestEntry& entry, const TestTarget& target, const Project& project,
-                        const std::string& file, const std::string& file_key_name,
-                        const std::string& attached_node) {
+  Node build_test_node(const PendingTest& pending, const Project& project,
+                       const ValueRenderer& render) {
+    const TestEntry& entry = *pending.entry;
+    const std::string& file = *pending.file;
     std::optional<std::string> column = entry.column_name;
     if (column && entry.quote_column) column = target_.quote(*column);
-    GenericTest test = build_generic_test(entry.definition, target, column, options_.render_value);
+    GenericTest test = build_generic_test(entry.definition, pending.target, column, render);
     Node node;
     node.resource_type = ResourceType::Test;
     node.name = test.full_name;
@@ -1035,8 +1067,8 @@ class ProjectParser {
     node.refs = test.refs;
     node.sources = test.sources;
     node.column_name = column.value_or("");
-    node.attached_node = attached_node;
-    node.file_key_name = file_key_name;
+    node.attached_node = pending.attached_node;
+    node.file_key_name = pending.file_key_name;
     node.test_metadata = TestMetadata{test.test_name, test.namespace_, test.kwargs};
     node.created_at = created_at_;
     node.config_call_dict = test.config;
@@ -1060,10 +1092,14 @@ class ProjectParser {
     for (const std::string& tag : node.tags) tags.insert(tag);
     node.tags.assign(tags.begin(), tags.end());
     node.config.set("tags", list_of_strings(node.tags));
+    return node;
+  }
+
+  void add_test_node(Node node, const PendingTest& pending) {
     if (manifest_.nodes.count(node.unique_id)) {
       throw KilnError(ErrorKind::Project,
-                      "two tests in " + file + " would both be named '" + test.full_name + "'",
-                      entry.definition.location(),
+                      "two tests in " + *pending.file + " would both be named '" + node.name + "'",
+                      pending.entry->definition.location(),
                       "give one of them a distinct `name:`, or remove the duplicate");
     }
     manifest_.nodes.emplace(node.unique_id, std::move(node));
