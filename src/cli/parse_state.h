@@ -14,13 +14,13 @@ namespace kiln {
 // target/ and logs/ left out), the profile target, --vars, the environment variables templates
 // read, and the kiln binary itself. When none of them changed since the parse that wrote
 // target/manifest.json, and that file is still the one it wrote, `kiln parse` has nothing to do.
-// The state lives in target/partial_parse.json; it holds digests, never values.
+// The state lives in target/partial_parse.json (and .files, .models beside it, which only a
+// splice reads); it holds paths, sizes, times and digests, never values.
 
 // The project's files as they are before a parse starts: captured first, so an edit made while
 // parsing is seen by the next run.
 struct ParseInputs {
   int64_t reference_ns = 0;  // files changed after reference - 3 s are compared by content
-  std::string files_digest;
   std::vector<std::string> listing;  // "path size mtime [digest]" per file, sorted
 };
 ParseInputs capture_parse_inputs(Invocation& invocation);

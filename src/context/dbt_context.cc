@@ -229,6 +229,8 @@ struct DbtContext::Impl {
     PackageNamespace(Impl& impl, std::string package) : impl_(impl), package_(std::move(package)) {}
     std::string_view type_name() const override { return "Namespace"; }
     std::optional<Value> get_attr(std::string_view name, Runtime&) override {
+      if (auto overridden = impl_.unit_test_macro_override(package_ + "." + std::string(name)))
+        return overridden;
       if (const Macro* macro = impl_.find_macro(package_, std::string(name))) {
         impl_.note_macro(*macro);
         return impl_.macro_value(*macro);
@@ -241,6 +243,17 @@ struct DbtContext::Impl {
     Impl& impl_;
     std::string package_;
   };
+
+  // A unit test's `overrides: macros:` replace a macro, named bare (`my_macro`) or with its
+  // package (`dbt_utils.current_timestamp`), by a function returning the given value.
+  std::optional<Value> unit_test_macro_override(const std::string& name) {
+    const ExecutionFrame* frame = current_execution_frame();
+    if (!frame || !frame->options || !frame->options->unit_test) return std::nullopt;
+    const Data* value = frame->options->unit_test->macros.find(name);
+    if (!value) return std::nullopt;
+    Value result = to_jinja(*value);
+    return Value::function([result](CallArgs&, Runtime&) { return result; }, name);
+  }
 
   // Names that depend on the node being rendered, looked up when used.
   std::optional<Value> resolve_name(std::string_view name) {
@@ -267,14 +280,7 @@ struct DbtContext::Impl {
       if (key == "execute") return Value(!s.parse_mode);
       if (auto value = resolve_execution_name(key)) return value;
     }
-    // A unit test's `overrides: macros:` replace a macro by the value its calls return.
-    if (const ExecutionFrame* frame = current_execution_frame();
-        frame && frame->options && frame->options->unit_test) {
-      if (const Data* value = frame->options->unit_test->macros.find(key)) {
-        Value result = to_jinja(*value);
-        return Value::function([result](CallArgs&, Runtime&) { return result; }, key);
-      }
-    }
+    if (auto overridden = unit_test_macro_override(key)) return overridden;
     if (const Macro* macro = lookup_macro(key)) {
       note_macro(*macro);
       return macro_value(*macro);
@@ -466,7 +472,7 @@ struct DbtContext::Impl {
   // state's relation; read through a subquery under --empty and in a microbatch.
   Value resolved_ref(const Node& node) {
     const ExecutionFrame* frame = current_execution_frame();
-    if (auto fixture = unit_test_input("ref:" + node.name, frame)) return *fixture;
+    if (auto fixture = unit_test_input("ref:" + node.unique_id, frame)) return *fixture;
     Value relation = deferred_relation(node, frame).value_or(node_relation(node));
     return filtered_input(relation, node.config, frame);
   }

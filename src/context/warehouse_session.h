@@ -64,7 +64,7 @@ struct ExecutionOptions {
     std::string event_time_start, event_time_end;
   };
   std::optional<Batch> batch;
-  // A unit test: the model's inputs are fixtures. "ref:<name>", "source:<source>.<table>" and
+  // A unit test: the model's inputs are fixtures. "ref:<unique id>", "source:<source>.<table>" and
   // "this" map to the CTE that replaces them; vars and is_incremental() can be overridden.
   struct UnitTestInputs {
     std::map<std::string, std::string> ctes;

@@ -145,17 +145,12 @@ class UnitTestRun {
     // The static extractor reads the call as it reads one in a model's SQL.
     StaticExtraction parsed = extract_static("{{ " + call + " }}");
     if (parsed.refs.size() == 1 && parsed.sources.empty()) {
-      const std::string& name = parsed.refs.front().name;
-      for (const auto& [id, node] : work_.manifest.nodes) {
-        if (node.name != name || (node.resource_type != ResourceType::Model &&
-                                  node.resource_type != ResourceType::Seed &&
-                                  node.resource_type != ResourceType::Snapshot))
-          continue;
-        RelationRef relation{node.database, node.schema,
-                             node.alias.empty() ? node.name : node.alias, RelationType::Unknown};
-        return {"ref:" + name, typed ? columns_of(relation, call) : std::vector<ColumnInfo>{}};
-      }
-      fail("gives input " + call + ", which names no model, seed or snapshot");
+      const Node* node = ref_input_node(parsed.refs.front(), model);
+      if (!node) fail("gives input " + call + ", which names no model, seed or snapshot");
+      RelationRef relation{node->database, node->schema,
+                           node->alias.empty() ? node->name : node->alias, RelationType::Unknown};
+      return {"ref:" + node->unique_id,
+              typed ? columns_of(relation, call) : std::vector<ColumnInfo>{}};
     }
     if (parsed.sources.size() == 1 && parsed.refs.empty()) {
       const SourceCall& wanted = parsed.sources.front();
@@ -170,6 +165,28 @@ class UnitTestRun {
     }
     fail("has a given input '" + call + "'",
          "write input: ref('model'), source('src', 'table') or this");
+  }
+
+  // The node a `ref(...)` input stands for: as the model's own ref resolves it, so a versioned
+  // input (`ref('dim', v=1)`) replaces that version only, and an unpinned one the latest.
+  const Node* ref_input_node(const RefCall& ref, const Node& model) const {
+    auto matches = [&](const Node& node) {
+      bool refable = node.resource_type == ResourceType::Model ||
+                     node.resource_type == ResourceType::Seed ||
+                     node.resource_type == ResourceType::Snapshot;
+      if (!refable || node.name != ref.name) return false;
+      if (!ref.package.empty() && node.package_name != ref.package) return false;
+      if (ref.version) return node.version == ref.version;
+      return !node.version || node.version == node.latest_version;
+    };
+    for (const std::string& id : model.depends_on_nodes) {
+      auto it = work_.manifest.nodes.find(id);
+      if (it != work_.manifest.nodes.end() && matches(it->second)) return &it->second;
+    }
+    for (const auto& [id, node] : work_.manifest.nodes) {
+      if (matches(node)) return &node;
+    }
+    return nullptr;
   }
 
   std::vector<ColumnInfo> columns_of(const RelationRef& relation, const std::string& call) {
