@@ -31,6 +31,8 @@ namespace {
 
 // The package kiln's built-in macros answer to, as dbt's own global project does.
 constexpr const char* kInternalPackage = "dbt";
+// How errors name the files of kiln's own macros, which are not on disk: "kiln:dbt/macros/x.sql".
+constexpr std::string_view kKilnTemplatePrefix = "kiln:";
 
 bool is_secret_field(const std::string& key) {
   std::string lowered = to_lower(key);
@@ -43,9 +45,13 @@ bool is_secret_field(const std::string& key) {
 // The hint of the last user error a native function raised on this thread. The template engine
 // turns host exceptions into its own error, located at the call; the hint is carried across here.
 thread_local std::string pending_hint;
+// Whether that error was raised on purpose by a template (exceptions.raise_compiler_error): its
+// message is the author's, meant for the user as it stands.
+thread_local bool pending_raised_on_purpose = false;
 
-[[noreturn]] void user_error(std::string message, std::string hint) {
+[[noreturn]] void user_error(std::string message, std::string hint, bool on_purpose = false) {
   pending_hint = hint;
+  pending_raised_on_purpose = on_purpose;
   throw KilnError(ErrorKind::Template, std::move(message), {}, std::move(hint));
 }
 
@@ -181,8 +187,9 @@ struct DbtContext::Impl {
       return it->second;
     // Padding keeps template line numbers equal to the file's.
     std::string source = std::string(std::max(0, macro.line - 1), '\n') + macro.macro_sql;
-    sources[macro.original_file_path] = source;
-    jinja::TemplatePtr tmpl = env.from_string(source, macro.original_file_path);
+    std::string name = template_name_of(macro);
+    sources[name] = source;
+    jinja::TemplatePtr tmpl = env.from_string(source, name);
     Value module = env.module(tmpl);
     Value callable = env.getattr(module, macro.name);
     if (callable.is_undefined()) {
@@ -191,6 +198,18 @@ struct DbtContext::Impl {
     }
     compiled_macros.emplace(macro.unique_id, callable);
     return callable;
+  }
+
+  // What errors call a macro's file: its path from the project folder, so the user can open it
+  // (dbt_packages/<package>/... for an installed package); kiln's own macros, which have no file
+  // there, are named "kiln:<package>/<path>".
+  std::string template_name_of(const Macro& macro) const {
+    if (macro.package_name == root.name) return macro.original_file_path;
+    for (const Project* project : projects) {
+      if (project->name == macro.package_name)
+        return root.packages_install_path + "/" + project->name + "/" + macro.original_file_path;
+    }
+    return std::string(kKilnTemplatePrefix) + macro.package_name + "/" + macro.original_file_path;
   }
 
   // dbt's lookup of an unqualified macro name: the root project, then the calling node's
@@ -712,7 +731,7 @@ struct DbtContext::Impl {
     Value exceptions = Value::dict();
     exceptions.set("raise_compiler_error", Value::function(
                                                [](CallArgs& args, Runtime&) -> Value {
-                                                 compiler_error(args.get(0, "msg").str());
+                                                 user_error(args.get(0, "msg").str(), {}, true);
                                                },
                                                "raise_compiler_error"));
     exceptions.set("raise_not_implemented",
@@ -801,24 +820,42 @@ struct DbtContext::Impl {
 
   // ---- errors -------------------------------------------------------------------------------
 
+  // A template error as kiln reports it. Its location is where the error arose, with an excerpt,
+  // when the user can open that file; an error inside kiln's own macros is located at the node,
+  // with the macro's position as a trailer. A message raised on purpose
+  // (exceptions.raise_compiler_error) is the author's: no generic hint is added to it.
   KilnError to_kiln_error(const jinja::Error& error, const Node* node) {
+    std::string hint = pending_hint;
+    bool on_purpose = std::exchange(pending_raised_on_purpose, false);
+    pending_hint.clear();
+    const std::string& file = error.template_name();
+    bool in_node = node && file == node->original_file_path;
+    bool in_kiln = file.starts_with(kKilnTemplatePrefix);
     std::string message = error.message();
-    std::string where =
-        node ? std::string(resource_type_name(node->resource_type)) + " " + node->unique_id : "";
     SourceLocation location;
-    if (error.has_location()) {
-      location = {error.template_name(), static_cast<int>(error.line()),
-                  static_cast<int>(error.column())};
+    if (error.has_location() && !in_kiln) {
+      location = {file, static_cast<int>(error.line()), static_cast<int>(error.column())};
     } else if (node) {
       location = {node->original_file_path};
     }
-    std::string hint = pending_hint.empty() ? "check the Jinja at this position" : pending_hint;
-    pending_hint.clear();
-    KilnError kiln_error(ErrorKind::Template,
-                         message + (where.empty() ? "" : " (in " + where + ")"), location, hint);
-    if (node && error.template_name() == node->original_file_path) {
+    std::string trailer;
+    if (in_kiln && error.has_location())
+      trailer += "\n> in macro " + file + ":" + std::to_string(error.line());
+    if (node && !in_node) {
+      if (on_purpose || in_kiln) {
+        trailer += "\n> called by " + std::string(resource_type_name(node->resource_type)) + " " +
+                   node->name + " (" + node->original_file_path + ")";
+      } else {
+        message += " (in " + std::string(resource_type_name(node->resource_type)) + " " +
+                   node->unique_id + ")";
+      }
+    }
+    if (!trailer.empty()) message += "\n" + trailer;
+    if (hint.empty() && !on_purpose && !in_kiln) hint = "check the Jinja at this position";
+    KilnError kiln_error(ErrorKind::Template, message, location, hint);
+    if (in_node) {
       kiln_error.with_source(node->raw_code);
-    } else if (auto it = sources.find(error.template_name()); it != sources.end()) {
+    } else if (auto it = sources.find(file); it != sources.end() && !in_kiln) {
       kiln_error.with_source(it->second);
     }
     return kiln_error;
@@ -855,6 +892,7 @@ ValueRenderer make_config_renderer(Data cli_vars) {
     } catch (const jinja::Error& error) {
       std::string hint = pending_hint.empty() ? "check the Jinja in this value" : pending_hint;
       pending_hint.clear();
+      pending_raised_on_purpose = false;
       throw KilnError(ErrorKind::Template, error.message(), where, hint);
     } catch (const KilnError& error) {
       throw KilnError(error.kind(), error.message(), where, error.hint());
