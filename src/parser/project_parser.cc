@@ -239,7 +239,12 @@ class ProjectParser {
     std::string text;
     std::string checksum;
     StaticExtraction extraction;
-    Data document;  // property files
+  };
+
+  // What one property file declares, read in parallel, then appended in file order.
+  struct PropertyContents {
+    PropertyFiles properties;
+    std::vector<std::string> warnings;  // emitted in file order, whichever thread read it
   };
 
   void read_package_macros(PackageContext& package) {
@@ -258,27 +263,31 @@ class ProjectParser {
     const ProjectFiles& files = package.files;
 
     // Reading, hashing, static extraction and YAML parsing are independent per file: spread them
-    // over the cores. Building nodes stays sequential and in file order, so ids, errors and the
-    // manifest come out the same on every run.
+    // over the cores, and so is reading property files into patches. Building nodes stays
+    // sequential and in file order, so ids, warnings and the manifest come out the same on every
+    // run.
     std::vector<const ProjectFile*> sql_files;
     for (const auto* group : {&files.models, &files.tests, &files.analyses}) {
       for (const ProjectFile& file : *group) sql_files.push_back(&file);
     }
     std::vector<FileContents> sql_contents(sql_files.size());
-    std::vector<FileContents> property_contents(files.properties.size());
+    std::vector<PropertyContents> property_contents(files.properties.size());
     size_t total = sql_files.size() + files.properties.size();
+    // Property files first: they take longest, and starting them early balances the threads.
     parallel_for(total, [&](size_t i) {
-      if (i < sql_files.size()) {
-        const ProjectFile& file = *sql_files[i];
-        FileContents& contents = sql_contents[i];
+      if (i < files.properties.size()) {
+        const ProjectFile& file = files.properties[i];
+        PropertyContents& contents = property_contents[i];
+        read_property_file(read_yaml_file(file.absolute_path, file.relative_path),
+                           file.relative_path, project.name, contents.properties,
+                           [&](const std::string& warning) { contents.warnings.push_back(warning); });
+      } else {
+        const ProjectFile& file = *sql_files[i - files.properties.size()];
+        FileContents& contents = sql_contents[i - files.properties.size()];
         contents.text = read_text_file(file.absolute_path, file.relative_path);
         contents.checksum = sha256_hex(contents.text);
         if (!file.relative_path.ends_with(".py"))
           contents.extraction = extract_static(contents.text);
-      } else {
-        const ProjectFile& file = files.properties[i - sql_files.size()];
-        property_contents[i - sql_files.size()].document =
-            read_yaml_file(file.absolute_path, file.relative_path);
       }
     });
     std::map<const ProjectFile*, FileContents*> contents_of;
@@ -300,12 +309,26 @@ class ProjectParser {
       add_sql_node(package, ResourceType::Analysis, file, project.analysis_paths,
                    *contents_of[&file]);
     }
-    for (size_t i = 0; i < files.properties.size(); ++i) {
-      read_property_file(property_contents[i].document, files.properties[i].relative_path,
-                         project.name, package.properties, options_.notice);
+    for (PropertyContents& contents : property_contents) {
+      if (options_.notice) {
+        for (const std::string& warning : contents.warnings) options_.notice(warning);
+      }
+      append_properties(package.properties, std::move(contents.properties));
     }
     for (const Data& definition : package.properties.snapshot_definitions)
       add_yaml_snapshot(package, definition);
+  }
+
+  static void append_properties(PropertyFiles& to, PropertyFiles&& from) {
+    auto append = [](auto& target, auto& source) {
+      target.insert(target.end(), std::make_move_iterator(source.begin()),
+                    std::make_move_iterator(source.end()));
+    };
+    append(to.node_patches, from.node_patches);
+    append(to.source_tables, from.source_tables);
+    append(to.resources, from.resources);
+    append(to.unit_tests, from.unit_tests);
+    append(to.snapshot_definitions, from.snapshot_definitions);
   }
 
   // dbt 1.9's snapshots defined in YAML: `relation: ref('x')` (or source(...)) is what they
