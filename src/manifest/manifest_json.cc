@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <future>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -361,6 +362,27 @@ void add_edges(EdgeMap& parents, EdgeMap& children, const std::string& id,
   }
 }
 
+struct EdgeMaps {
+  EdgeMap parents, children;
+};
+
+// dbt's parent_map and child_map: every node, source, exposure, metric, semantic model, saved
+// query and unit test, with what it depends on and what depends on it.
+EdgeMaps edge_maps(const Manifest& manifest) {
+  EdgeMaps maps;
+  for (const auto& [id, node] : manifest.nodes)
+    add_edges(maps.parents, maps.children, id, node.depends_on_nodes);
+  for (const auto& [id, source] : manifest.sources) add_edges(maps.parents, maps.children, id, {});
+  for (const auto* map : {&manifest.exposures, &manifest.metrics, &manifest.semantic_models,
+                          &manifest.saved_queries}) {
+    for (const auto& [id, resource] : *map)
+      add_edges(maps.parents, maps.children, id, resource.depends_on_nodes);
+  }
+  for (const auto& [id, node] : manifest.unit_tests)
+    add_edges(maps.parents, maps.children, id, node.depends_on_nodes);
+  return maps;
+}
+
 void write_edge_map(JsonWriter& w, const EdgeMap& map) {
   w.begin_object();
   for (const auto& [key, values] : map) {
@@ -399,36 +421,43 @@ void write_manifest_json(const Manifest& manifest, const std::function<void(std:
   w.nullable_field("run_started_at", meta.generated_at);
   w.end_object();
 
-  EdgeMap parents, children;
+  // The edge maps come last in the file but need only the manifest: they are built meanwhile.
+  std::future<EdgeMaps> edges = std::async(std::launch::async, edge_maps, std::cref(manifest));
   w.key("nodes").begin_object();
   // Serializing nodes is most of the work on big projects: windows of nodes are written to
-  // separate strings on all cores, then appended in order.
+  // separate strings on all cores, the next window while this thread appends the last one.
   std::vector<const std::pair<const std::string, Node>*> nodes;
   nodes.reserve(manifest.nodes.size());
   for (const auto& entry : manifest.nodes) nodes.push_back(&entry);
   constexpr size_t kWindow = 1024;
-  std::vector<std::string> serialized(std::min(kWindow, nodes.size()));
-  for (size_t start = 0; start < nodes.size(); start += kWindow) {
+  auto serialize = [&](std::vector<std::string>& into, size_t start) {
     size_t count = std::min(kWindow, nodes.size() - start);
+    into.resize(count);
     parallel_for(count, [&](size_t i) {
-      serialized[i].clear();
-      serialized[i].reserve(8192);
-      JsonWriter node_writer(serialized[i]);
+      into[i].clear();
+      into[i].reserve(8192);
+      JsonWriter node_writer(into[i]);
       write_node(node_writer, nodes[start + i]->second);
     });
-    for (size_t i = 0; i < count; ++i) {
-      const auto& [id, node] = *nodes[start + i];
-      w.key(id).raw_value(serialized[i]);
-      add_edges(parents, children, id, node.depends_on_nodes);
+  };
+  std::vector<std::string> current, next;
+  if (!nodes.empty()) serialize(current, 0);
+  for (size_t start = 0; start < nodes.size(); start += kWindow) {
+    std::future<void> ahead;
+    if (start + kWindow < nodes.size())
+      ahead = std::async(std::launch::async, serialize, std::ref(next), start + kWindow);
+    for (size_t i = 0; i < current.size(); ++i) {
+      w.key(nodes[start + i]->first).raw_value(current[i]);
       maybe_flush();
     }
+    if (ahead.valid()) ahead.get();
+    std::swap(current, next);
   }
   w.end_object();
   w.key("sources").begin_object();
   for (const auto& [id, source] : manifest.sources) {
     w.key(id);
     write_source(w, source);
-    add_edges(parents, children, id, {});
   }
   w.end_object();
   w.key("macros").begin_object();
@@ -445,19 +474,17 @@ void write_manifest_json(const Manifest& manifest, const std::function<void(std:
     w.field("block_contents", doc.block_contents).end_object();
   }
   w.end_object();
-  auto resources = [&](const char* key, const std::map<std::string, PropertyResource>& map,
-                       bool in_graph) {
+  auto resources = [&](const char* key, const std::map<std::string, PropertyResource>& map) {
     w.key(key).begin_object();
     for (const auto& [id, resource] : map) {
       w.key(id);
       write_property_resource(w, resource);
-      if (in_graph) add_edges(parents, children, id, resource.depends_on_nodes);
     }
     w.end_object();
   };
-  resources("exposures", manifest.exposures, true);
-  resources("metrics", manifest.metrics, true);
-  resources("groups", manifest.groups, false);
+  resources("exposures", manifest.exposures);
+  resources("metrics", manifest.metrics);
+  resources("groups", manifest.groups);
   w.field("selectors", manifest.selectors);
   w.key("disabled").begin_object();
   for (const auto& [id, nodes_of_id] : manifest.disabled) {
@@ -466,19 +493,19 @@ void write_manifest_json(const Manifest& manifest, const std::function<void(std:
     w.end_array();
   }
   w.end_object();
-  resources("semantic_models", manifest.semantic_models, true);
-  resources("saved_queries", manifest.saved_queries, true);
+  resources("semantic_models", manifest.semantic_models);
+  resources("saved_queries", manifest.saved_queries);
   w.key("unit_tests").begin_object();
   for (const auto& [id, node] : manifest.unit_tests) {
     w.key(id);
     write_unit_test(w, node);
-    add_edges(parents, children, id, node.depends_on_nodes);
   }
   w.end_object();
+  EdgeMaps maps = edges.get();
   w.key("parent_map");
-  write_edge_map(w, parents);
+  write_edge_map(w, maps.parents);
   w.key("child_map");
-  write_edge_map(w, children);
+  write_edge_map(w, maps.children);
   EdgeMap groups;
   for (const auto& [id, node] : manifest.nodes) {
     if (!node.group.empty()) groups[node.group].insert(id);
