@@ -73,7 +73,7 @@ seconds_of() {  # best of three wall seconds
   done
   echo "$best"
 }
-tests=$("$kiln" ls --resource-type test -o name | grep -c .)
+tests=$("$kiln" ls --resource-type test -o name --quiet | grep -c .)
 fused=$(seconds_of "$kiln" test)
 alone=$(seconds_of "$kiln" test --no-fuse-tests)
 echo "| tables x rows | data tests | one query per test (s) | fused (s) | speed-up |"
