@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -102,10 +103,14 @@ std::vector<std::string> file_listing(Invocation& invocation, int64_t reference_
   return lines;
 }
 
+std::string joined_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return text;
+}
+
 std::string listing_digest(const std::vector<std::string>& lines) {
-  std::string listing;
-  for (const std::string& line : lines) listing += line + "\n";
-  return sha256_hex(listing);
+  return sha256_hex(joined_lines(lines));
 }
 
 // What a model's SQL asks of the parse: its ref/source/config calls and the macros it uses.
@@ -236,12 +241,6 @@ std::optional<std::string> read_state_file(Invocation& invocation, const char* n
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::string joined_lines(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const std::string& line : lines) text += line + "\n";
-  return text;
-}
-
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   for (size_t start = 0; start < text.size();) {
@@ -296,10 +295,10 @@ void record_parse(Invocation& invocation, const ParseInputs& inputs,
         node.package_name != manifest.metadata.project_name ||
         node.original_file_path.find_first_of("\t\n") != std::string::npos)
       continue;
-    models += node.original_file_path + "\t" + id + "\t" +
-              call_signature(node.refs, node.sources, node.config_call_dict,
-                             node.depends_on_macros) +
-              "\n";
+    models +=
+        node.original_file_path + "\t" + id + "\t" +
+        call_signature(node.refs, node.sources, node.config_call_dict, node.depends_on_macros) +
+        "\n";
   }
   write_file_if_changed(invocation.target_dir() / kModelsFile, models);
   nlohmann::json header = {{"version", 2},
@@ -339,8 +338,8 @@ std::optional<std::map<std::string, RecordedModel, std::less<>>> recorded_models
 std::optional<std::string> splice(Invocation& invocation, nlohmann::json& header,
                                   const std::vector<std::string>& listing) {
   std::optional<std::string> recorded = read_state_file(invocation, kListingFile);
-  if (!recorded || sha256_hex(*recorded)  /* = listing_digest() */ != header.at("files").get<std::string>())
-    return std::nullopt;
+  if (!recorded || sha256_hex(*recorded) != header.at("files").get<std::string>())
+    return std::nullopt;  // (the listing's digest is its text's)
   std::vector<std::string_view> old_listing = split_lines(*recorded);
   if (listing.size() != old_listing.size()) return std::nullopt;  // added or removed files
   std::vector<std::string> changed;
@@ -437,7 +436,10 @@ void settle_racy_lines(Invocation& invocation, nlohmann::json header,
       settled.push_back(line);
       continue;
     }
-    if (std::stoll(std::string(fields.modified)) >= now - kRacyWindowNs) return;  // still recent
+    int64_t modified = 0;
+    std::from_chars(fields.modified.data(), fields.modified.data() + fields.modified.size(),
+                    modified);
+    if (modified >= now - kRacyWindowNs) return;  // still recent
     settled.push_back(line.substr(0, line.size() - fields.digest.size() - 1));
   }
   header["reference_ns"] = now;

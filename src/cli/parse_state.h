@@ -20,7 +20,7 @@ namespace kiln {
 // The project's files as they are before a parse starts: captured first, so an edit made while
 // parsing is seen by the next run.
 struct ParseInputs {
-  int64_t reference_ns = 0;  // files changed after reference - 3 s are compared by content
+  int64_t reference_ns = 0;          // files changed after reference - 3 s are compared by content
   std::vector<std::string> listing;  // "path size mtime [digest]" per file, sorted
 };
 ParseInputs capture_parse_inputs(Invocation& invocation);

@@ -3,8 +3,8 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
-#include <future>
 #include <functional>
+#include <future>
 #include <iterator>
 #include <map>
 #include <mutex>

@@ -278,9 +278,10 @@ class ProjectParser {
       if (i < files.properties.size()) {
         const ProjectFile& file = files.properties[i];
         PropertyContents& contents = property_contents[i];
-        read_property_file(read_yaml_file(file.absolute_path, file.relative_path),
-                           file.relative_path, project.name, contents.properties,
-                           [&](const std::string& warning) { contents.warnings.push_back(warning); });
+        read_property_file(
+            read_yaml_file(file.absolute_path, file.relative_path), file.relative_path,
+            project.name, contents.properties,
+            [&](const std::string& warning) { contents.warnings.push_back(warning); });
       } else {
         const ProjectFile& file = *sql_files[i - files.properties.size()];
         FileContents& contents = sql_contents[i - files.properties.size()];
@@ -1030,8 +1031,8 @@ class ProjectParser {
       target.name = target_node.name;
       target.version = target_node.version;
       for (const TestEntry& entry : patch->tests) {
-        pending.push_back({&entry, target, &patch->file, patch->yaml_key + "." + patch->name,
-                           unique_id});
+        pending.push_back(
+            {&entry, target, &patch->file, patch->yaml_key + "." + patch->name, unique_id});
       }
     }
     for (const SourceTablePatch& table : package.properties.source_tables) {
@@ -1042,8 +1043,7 @@ class ProjectParser {
       std::string source_id =
           "source." + table.package_name + "." + table.source_name + "." + table.table_name;
       for (const TestEntry& entry : table.tests) {
-        pending.push_back({&entry, target, &table.file, "sources." + table.source_name,
-                           source_id});
+        pending.push_back({&entry, target, &table.file, "sources." + table.source_name, source_id});
       }
     }
     // Tests are most of a big project's nodes, and building one (naming, hashing, resolving its
@@ -1061,8 +1061,7 @@ class ProjectParser {
     };
     std::vector<Node> built(pending.size());
     parallel_for(
-        pending.size(),
-        [&](size_t i) { built[i] = build_test_node(pending[i], project, render); },
+        pending.size(), [&](size_t i) { built[i] = build_test_node(pending[i], project, render); },
         naming_overridden ? 1 : 0);
     for (size_t i = 0; i < pending.size(); ++i) add_test_node(std::move(built[i]), pending[i]);
   }
