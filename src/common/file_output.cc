@@ -130,7 +130,7 @@ void patch_file(const std::filesystem::path& path, const std::vector<FilePatch>&
   size_t size = static_cast<size_t>(info.st_size);
   std::filesystem::path temporary = path;
   temporary += ".kiln_tmp";
-  {
+  try {
     FileDescriptor target(
         ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (target.get() < 0) cannot_write(temporary);
@@ -148,6 +148,10 @@ void patch_file(const std::filesystem::path& path, const std::vector<FilePatch>&
     if (!copy_range(source.get(), static_cast<off_t>(position), size - position, target.get()))
       cannot_write(temporary);
     if (::close(target.release()) != 0) cannot_write(temporary);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);  // a full disk must not also leave a half file
+    throw;
   }
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
