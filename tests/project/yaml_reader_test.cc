@@ -4,11 +4,37 @@
 
 #include <cmath>
 
+#include "common/error.h"
+#include "support/temp_dir.h"
+
 namespace kiln {
 namespace {
 
 Data parse(const std::string& text) {
   return parse_yaml(text, "t.yml");
+}
+
+TEST(ReadTextFileTest, ReadsEmptySmallAndLargeFilesWhole) {
+  testing::TempDir dir;
+  EXPECT_EQ(read_text_file(dir.write("empty.sql", ""), "empty.sql"), "");
+  EXPECT_EQ(read_text_file(dir.write("a.sql", "select 1\r\n"), "a.sql"), "select 1\r\n");
+  std::string big(100000, 'x');
+  big += "\nend";
+  EXPECT_EQ(read_text_file(dir.write("big.sql", big), "big.sql"), big);
+}
+
+TEST(ReadTextFileTest, AFolderOrAMissingFileIsAnIoErrorNamingIt) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "models" / "folder.sql");
+  for (const char* name : {"models/folder.sql", "models/missing.sql"}) {
+    try {
+      read_text_file(dir.path() / name, name);
+      FAIL() << name;
+    } catch (const KilnError& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::Io);
+      EXPECT_NE(error.message().find(name), std::string::npos) << error.message();
+    }
+  }
 }
 
 TEST(YamlReaderTest, PlainScalarsFollowYaml11LikePyYaml) {
