@@ -1,7 +1,14 @@
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+
 #include "adapters/adapter.h"
 #include "cli/commands.h"
+#include "cli/run_command.h"
 #include "cli/selection.h"
 #include "common/file_output.h"
+#include "common/parallel.h"
 #include "context/dbt_context.h"
 #include "runner/run_task.h"
 
@@ -51,19 +58,38 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
     return kExitSuccess;
   }
   std::filesystem::path target_dir = invocation.target_dir();
-  size_t compiled = 0;
-  std::string last_sql;
-  std::string last_name;
+  std::vector<const Node*> nodes;
   for (const std::string& id : project.dag.topological_order(selected)) {
     auto it = project.manifest.nodes.find(id);
-    if (it == project.manifest.nodes.end()) continue;  // sources, unit tests, exposures
-    const Node& node = it->second;
-    std::string sql = context.compile(node, project.manifest);
-    write_file_if_changed(node_output_path(target_dir, "compiled", node), sql);
-    last_sql = sql;
-    last_name = node.name;
-    ++compiled;
+    if (it != project.manifest.nodes.end()) nodes.push_back(&it->second);  // not sources, ...
   }
+  // Nodes compile independently: each thread renders with its own template context (the
+  // engine is not thread-safe), taking nodes in DAG order. After an error no node is started,
+  // and the first error in that order is the one reported, as on one thread.
+  unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+  WorkerContexts workers(context, static_cast<int>(threads));
+  std::vector<std::string> compiled_sql(nodes.size());
+  std::vector<std::exception_ptr> errors(nodes.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  parallel_for(workers.contexts().size(), [&](size_t worker) {
+    DbtContext& worker_context = *workers.contexts()[worker];
+    for (size_t i = next++; i < nodes.size() && !failed; i = next++) {
+      try {
+        compiled_sql[i] = worker_context.compile(*nodes[i], project.manifest);
+        write_file_if_changed(node_output_path(target_dir, "compiled", *nodes[i]), compiled_sql[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        failed = true;
+      }
+    }
+  });
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  size_t compiled = nodes.size();
+  std::string last_sql = nodes.empty() ? "" : compiled_sql.back();
+  std::string last_name = nodes.empty() ? "" : nodes.back()->name;
   if (compiled == 1) {
     print_output("Compiled node '" + last_name + "' is:");
     print_output(last_sql);
