@@ -10,6 +10,7 @@
 #include "common/file_output.h"
 #include "common/parallel.h"
 #include "context/dbt_context.h"
+#include "manifest/manifest_json.h"
 #include "runner/run_task.h"
 
 namespace kiln {
@@ -87,6 +88,15 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
   }
+  // As dbt compile: the manifest again, its compiled nodes carrying their SQL and its path.
+  std::filesystem::path project_dir = invocation.project_dir();
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    Node& node = project.manifest.nodes.at(nodes[i]->unique_id);
+    node.compiled_code = compiled_sql[i];
+    node.compiled_path =
+        node_output_path(target_dir, "compiled", node).lexically_relative(project_dir).string();
+  }
+  write_manifest(project.manifest, target_dir / "manifest.json");
   size_t compiled = nodes.size();
   std::string last_sql = nodes.empty() ? "" : compiled_sql.back();
   std::string last_name = nodes.empty() ? "" : nodes.back()->name;

@@ -147,7 +147,13 @@ void write_node(JsonWriter& w, const Node& node) {
   w.key("functions").begin_array().end_array();
   w.key("depends_on").begin_object().strings_field("macros", node.depends_on_macros);
   w.strings_field("nodes", node.depends_on_nodes).end_object();
-  w.null_field("compiled_path");
+  if (node.compiled_code) {
+    w.field("compiled_path", node.compiled_path).field("compiled", true);
+    w.field("compiled_code", *node.compiled_code).field("extra_ctes_injected", true);
+    w.key("extra_ctes").begin_array().end_array();
+  } else {
+    w.null_field("compiled_path");
+  }
   w.key("contract");
   write_contract(w, node.contract);
   if (node.resource_type == ResourceType::Model) {

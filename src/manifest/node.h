@@ -121,6 +121,11 @@ struct Node {
   Data unit_test = Data::map();
 
   double created_at = 0;
+
+  // What `kiln compile` rendered and where it wrote it ("target/compiled/shop/models/x.sql"),
+  // for the manifest it writes afterwards, as dbt's compiled nodes carry it.
+  std::optional<std::string> compiled_code;
+  std::string compiled_path;
 };
 
 // A source table (`sources:` in a property file).
