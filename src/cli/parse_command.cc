@@ -154,10 +154,6 @@ int run_parse(Invocation& invocation, bool partial_parse) {
   auto* project = new ParsedProject(parse_and_check(invocation));
   parse_kept_until_exit = project;
   const Manifest& manifest = project->manifest;
-  std::string found = found_line(manifest);
-  std::future<ParseRecord> record = std::async(std::launch::async, [&] {
-    return prepare_parse_record(invocation, inputs.get(), found, manifest);
-  });
   auto start = std::chrono::steady_clock::now();
   write_manifest(manifest, path);
   events().debug("Z053",
@@ -166,7 +162,8 @@ int run_parse(Invocation& invocation, bool partial_parse) {
                                                          std::chrono::steady_clock::now() - start)
                                                          .count())) +
                      " ms");
-  save_parse_record(invocation, record.get());
+  std::string found = found_line(manifest);
+  record_parse(invocation, inputs.get(), found, manifest);
   say("Z050", found);
   say("Z051", "Wrote " + path.lexically_relative(invocation.project_dir()).string());
   return kExitSuccess;

@@ -263,26 +263,16 @@ bool has_racy_lines(const std::vector<std::string>& listing) {
                      [](const std::string& line) { return !split_line(line).digest.empty(); });
 }
 
-void write_listing(Invocation& invocation, const std::vector<std::string>& listing) {
+void write_header(Invocation& invocation, nlohmann::json header,
+                  const std::vector<std::string>& listing) {
   write_file_if_changed(invocation.target_dir() / kListingFile,
                         listable(listing) ? joined_lines(listing) : "");
-}
-
-// The header vouches for the listing and models files already written beside it.
-void write_only_header(Invocation& invocation, nlohmann::json header,
-                       const std::vector<std::string>& listing) {
   ManifestStamp stamp = stamp_of(invocation.target_dir() / "manifest.json");
   header["files"] = listing_digest(listing);
   header["racy"] = has_racy_lines(listing);
   header["manifest_size"] = stamp.size;
   header["manifest_modified_ns"] = stamp.modified;
   write_file_if_changed(invocation.target_dir() / kHeaderFile, header.dump() + "\n");
-}
-
-void write_header(Invocation& invocation, nlohmann::json header,
-                  const std::vector<std::string>& listing) {
-  write_listing(invocation, listing);
-  write_only_header(invocation, std::move(header), listing);
 }
 
 }  // namespace
@@ -296,37 +286,28 @@ ParseInputs capture_parse_inputs(Invocation& invocation) {
   return inputs;
 }
 
-ParseRecord prepare_parse_record(Invocation& invocation, ParseInputs inputs,
-                                 const std::string& found_summary, const Manifest& manifest) {
-  ParseRecord record;
-  record.env_names = env_reads();
+void record_parse(Invocation& invocation, const ParseInputs& inputs,
+                  const std::string& found_summary, const Manifest& manifest) {
+  std::vector<std::string> env_names = env_reads();
+  std::string models;
   for (const auto& [id, node] : manifest.nodes) {
     if (node.resource_type != ResourceType::Model || node.language != "sql" ||
         node.package_name != manifest.metadata.project_name ||
         node.original_file_path.find_first_of("\t\n") != std::string::npos)
       continue;
-    record.models +=
+    models +=
         node.original_file_path + "\t" + id + "\t" +
         call_signature(node.refs, node.sources, node.config_call_dict, node.depends_on_macros) +
         "\n";
   }
-  record.settings = settings_digest(invocation, record.env_names);
-  record.found_summary = found_summary;
-  record.inputs = std::move(inputs);
-  // The header is not written yet, so these files vouch for nothing until it is.
-  write_file_if_changed(invocation.target_dir() / kModelsFile, record.models);
-  write_listing(invocation, record.inputs.listing);
-  return record;
-}
-
-void save_parse_record(Invocation& invocation, const ParseRecord& record) {
+  write_file_if_changed(invocation.target_dir() / kModelsFile, models);
   nlohmann::json header = {{"version", 2},
-                           {"settings", record.settings},
-                           {"models", sha256_hex(record.models)},
-                           {"reference_ns", record.inputs.reference_ns},
-                           {"env_vars", record.env_names},
-                           {"found", record.found_summary}};
-  write_only_header(invocation, std::move(header), record.inputs.listing);
+                           {"settings", settings_digest(invocation, env_names)},
+                           {"models", sha256_hex(models)},
+                           {"reference_ns", inputs.reference_ns},
+                           {"env_vars", env_names},
+                           {"found", found_summary}};
+  write_header(invocation, std::move(header), inputs.listing);
 }
 
 namespace {

@@ -35,17 +35,8 @@ struct ReusedParse {
 };
 std::optional<ReusedParse> reuse_last_parse(Invocation& invocation);
 
-// The record of a parse of `inputs` into `manifest`: prepared (and its big files written) while
-// target/manifest.json is being written, then saved once it is, with that file's stamp.
-struct ParseRecord {
-  ParseInputs inputs;
-  std::string found_summary;
-  std::vector<std::string> env_names;
-  std::string settings;  // digest of everything but the project's files
-  std::string models;    // partial_parse.models
-};
-ParseRecord prepare_parse_record(Invocation& invocation, ParseInputs inputs,
-                                 const std::string& found_summary, const Manifest& manifest);
-void save_parse_record(Invocation& invocation, const ParseRecord& record);
+// Records the parse of `inputs` that just wrote target/manifest.json from `manifest`.
+void record_parse(Invocation& invocation, const ParseInputs& inputs,
+                  const std::string& found_summary, const Manifest& manifest);
 
 }  // namespace kiln
