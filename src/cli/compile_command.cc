@@ -88,22 +88,20 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
   }
+  if (nodes.size() == 1) {
+    print_output("Compiled node '" + nodes.front()->name + "' is:");
+    print_output(compiled_sql.front());
+  }
   // As dbt compile: the manifest again, its compiled nodes carrying their SQL and its path.
   std::filesystem::path project_dir = invocation.project_dir();
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& node = project.manifest.nodes.at(nodes[i]->unique_id);
-    node.compiled_code = compiled_sql[i];
+    node.compiled_code = std::move(compiled_sql[i]);
     node.compiled_path =
         node_output_path(target_dir, "compiled", node).lexically_relative(project_dir).string();
   }
   write_manifest(project.manifest, target_dir / "manifest.json");
   size_t compiled = nodes.size();
-  std::string last_sql = nodes.empty() ? "" : compiled_sql.back();
-  std::string last_name = nodes.empty() ? "" : nodes.back()->name;
-  if (compiled == 1) {
-    print_output("Compiled node '" + last_name + "' is:");
-    print_output(last_sql);
-  }
   say("Z082", "Compiled " + std::to_string(compiled) + (compiled == 1 ? " node" : " nodes") +
                   " into " +
                   (target_dir / "compiled").lexically_relative(invocation.project_dir()).string());
