@@ -95,10 +95,10 @@ int run_compile(Invocation& invocation, const SelectionFlags& flags,
   // As dbt compile: the manifest again, its compiled nodes carrying their SQL and its path.
   std::filesystem::path project_dir = invocation.project_dir();
   for (size_t i = 0; i < nodes.size(); ++i) {
-    Node& node = project.manifest.nodes.at(nodes[i]->unique_id);
-    node.compiled_code = std::move(compiled_sql[i]);
-    node.compiled_path =
-        node_output_path(target_dir, "compiled", node).lexically_relative(project_dir).string();
+    project.manifest.compiled[nodes[i]->unique_id] = {
+        std::move(compiled_sql[i]), node_output_path(target_dir, "compiled", *nodes[i])
+                                        .lexically_relative(project_dir)
+                                        .string()};
   }
   write_manifest(project.manifest, target_dir / "manifest.json");
   size_t compiled = nodes.size();

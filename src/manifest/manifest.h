@@ -36,6 +36,14 @@ struct Manifest {
   std::map<std::string, std::vector<Node>> disabled;
   Data selectors = Data::map();  // selectors.yml, as written
 
+  // What `kiln compile` rendered, by unique id, and where it wrote it
+  // ("target/compiled/shop/models/x.sql"): the manifest it writes then carries them, as dbt's
+  // compiled nodes do. Kept beside the nodes, which parsing makes by the ten thousand.
+  struct Compiled {
+    std::string code, path;
+  };
+  std::map<std::string, Compiled> compiled;
+
   // parent_map / child_map are derived from depends_on_nodes by the graph (graph/dag.h).
 
   // A node of `nodes` or `unit_tests` (what commands run); nullptr for anything else.

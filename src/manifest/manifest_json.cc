@@ -109,7 +109,7 @@ void write_contract(JsonWriter& w, const Data& contract) {
   w.nullable_field("checksum", sum && sum->is_string() ? sum->as_string() : "").end_object();
 }
 
-void write_node(JsonWriter& w, const Node& node) {
+void write_node(JsonWriter& w, const Node& node, const Manifest::Compiled* compiled = nullptr) {
   w.begin_object();
   w.nullable_field("database", node.database).field("schema", node.schema).field("name", node.name);
   w.field("resource_type", resource_type_name(node.resource_type));
@@ -147,9 +147,9 @@ void write_node(JsonWriter& w, const Node& node) {
   w.key("functions").begin_array().end_array();
   w.key("depends_on").begin_object().strings_field("macros", node.depends_on_macros);
   w.strings_field("nodes", node.depends_on_nodes).end_object();
-  if (node.compiled_code) {
-    w.field("compiled_path", node.compiled_path).field("compiled", true);
-    w.field("compiled_code", *node.compiled_code).field("extra_ctes_injected", true);
+  if (compiled) {
+    w.field("compiled_path", compiled->path).field("compiled", true);
+    w.field("compiled_code", compiled->code).field("extra_ctes_injected", true);
     w.key("extra_ctes").begin_array().end_array();
   } else {
     w.null_field("compiled_path");
@@ -443,7 +443,10 @@ void write_manifest_json(const Manifest& manifest, const std::function<void(std:
       into[i].clear();
       into[i].reserve(8192);
       JsonWriter node_writer(into[i]);
-      write_node(node_writer, nodes[start + i]->second);
+      const auto& [id, node] = *nodes[start + i];
+      auto compiled = manifest.compiled.find(id);
+      write_node(node_writer, node,
+                 compiled == manifest.compiled.end() ? nullptr : &compiled->second);
     });
   };
   std::vector<std::string> current, next;
