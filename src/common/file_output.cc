@@ -53,23 +53,6 @@ bool write_file_if_changed(const std::filesystem::path& path, std::string_view t
   return true;
 }
 
-void replace_file(const std::filesystem::path& path, const std::vector<std::string_view>& pieces) {
-  std::filesystem::path temporary = path;
-  temporary += ".kiln_tmp";
-  {
-    FileHandle file(std::fopen(temporary.c_str(), "wb"));
-    if (!file) cannot_write(temporary);
-    for (std::string_view piece : pieces) {
-      if (std::fwrite(piece.data(), 1, piece.size(), file.get()) != piece.size())
-        cannot_write(temporary);
-    }
-    if (std::fclose(file.release()) != 0) cannot_write(temporary);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) cannot_write(path);
-}
-
 namespace {
 
 // A file descriptor closed when it goes out of scope.

@@ -15,11 +15,6 @@ namespace kiln {
 // the disk. Returns whether it wrote. Throws KilnError(Io) naming the path on failure.
 bool write_file_if_changed(const std::filesystem::path& path, std::string_view text);
 
-// Writes the concatenation of `pieces` to `path` through a temporary file renamed over it, so a
-// reader sees the old file or the new one, never a part; a big file is assembled without first
-// copying it into one string. Throws KilnError(Io) naming the path on failure.
-void replace_file(const std::filesystem::path& path, const std::vector<std::string_view>& pieces);
-
 // One edit of patch_file(): bytes [begin, end) of the file become `text`.
 struct FilePatch {
   size_t begin = 0;
@@ -28,8 +23,9 @@ struct FilePatch {
 };
 
 // Rewrites `path` with `patches` (sorted, not overlapping) applied, through a temporary file
-// renamed over it like replace_file(). The bytes between patches are copied by the kernel
-// (copy_file_range), so patching a 60 MB manifest never maps or reads it into this process.
+// renamed over it, so a reader sees the old file or the new one, never a part. The bytes between
+// patches are copied by the kernel (copy_file_range), so patching a 60 MB manifest never maps or
+// reads it into this process.
 // Throws KilnError(Io) naming the path on failure.
 void patch_file(const std::filesystem::path& path, const std::vector<FilePatch>& patches);
 

@@ -318,45 +318,30 @@ Data parse_yaml(std::string_view text, const std::string& file_name) {
 std::string read_text_file(const std::filesystem::path& path, const std::string& display_name) {
   // Plain system calls: a big project reads tens of thousands of small files, and a stream's
   // buffers and copies cost more than the reads themselves.
-  auto fail = [&]() -> std::string {
-    throw KilnError(ErrorKind::Io, "cannot read " + display_name + ": " + std::strerror(errno),
-                    {display_name});
-  };
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail();
-  struct stat info {};
   std::string text;
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) text.reserve(static_cast<size_t>(info.st_size));
-  char buffer[16384];
-  for (;;) {
-    size_t room = text.capacity() - text.size();
-    if (room > 0) {
-      // Read straight into the string while the size stat gave leaves room.
-      size_t old_size = text.size();
-      text.resize(text.capacity());
-      ssize_t got = ::read(fd, text.data() + old_size, room);
-      if (got < 0 && errno == EINTR) {
-        text.resize(old_size);
-        continue;
+  int error = 0;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = errno;
+  } else {
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && info.st_size > 0)
+      text.reserve(static_cast<size_t>(info.st_size));
+    char buffer[65536];
+    for (ssize_t got; (got = ::read(fd, buffer, sizeof buffer)) != 0;) {
+      if (got > 0) {
+        text.append(buffer, static_cast<size_t>(got));
+      } else if (errno != EINTR) {
+        error = errno;
+        break;
       }
-      if (got < 0) {
-        ::close(fd);
-        return fail();
-      }
-      text.resize(old_size + static_cast<size_t>(got));
-      if (got == 0) break;
-      continue;
     }
-    ssize_t got = ::read(fd, buffer, sizeof buffer);  // a file that grew, or a pipe
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      ::close(fd);
-      return fail();
-    }
-    if (got == 0) break;
-    text.append(buffer, static_cast<size_t>(got));
+    ::close(fd);
   }
-  ::close(fd);
+  if (error != 0) {
+    throw KilnError(ErrorKind::Io, "cannot read " + display_name + ": " + std::strerror(error),
+                    {display_name});
+  }
   return text;
 }
 
